@@ -1,0 +1,163 @@
+"""Edge: the command line. `python -m bot [run | ask | eval]`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.answer import Answer, ask
+from bot.config import SettingsError, load_settings
+from bot.corpus import Corpus, CorpusError, load_corpus
+from bot.evaluate import (
+    QuestionFormatError,
+    outcome_record,
+    parse_question,
+    run,
+    summarize,
+    table,
+)
+from bot.index import SearchIndex
+from bot.render import to_text
+
+log = logging.getLogger("bot")
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def answer_json(answer: Answer) -> str:
+    """The Answer as JSON (dates in ISO form)."""
+    return json.dumps(
+        dataclasses.asdict(answer) | {"found": answer.found},
+        ensure_ascii=False,
+        indent=2,
+        default=_json_default,
+    )
+
+
+def describe_load(corpus: Corpus, index: SearchIndex, seconds: float) -> list[str]:
+    """Log lines about a corpus load: counts, time, and each skipped or repaired file."""
+    lines = [
+        f"loaded {len(index.reports)} reports, {len(index)} passages from {corpus.files_read} "
+        f"file(s) in {seconds:.1f} s; {len(corpus.skipped)} file(s) skipped"
+    ]
+    lines += [f"skipped {note.path}: {note.message}" for note in corpus.skipped]
+    lines += [f"note {note.path}: {note.message}" for note in corpus.notices]
+    return lines
+
+
+def build_index(paths: Sequence[Path]) -> tuple[Corpus, SearchIndex]:
+    """Load the corpus and index it, logging what was loaded and skipped."""
+    started = time.perf_counter()
+    corpus = load_corpus(paths)
+    index = SearchIndex.from_reports(corpus.reports)
+    for line in describe_load(corpus, index, time.perf_counter() - started):
+        log.info("%s", line)
+    return corpus, index
+
+
+def _corpus_paths(given: list[Path] | None) -> list[Path]:
+    return given or [load_settings().corpus_dir]
+
+
+def command_ask(args: argparse.Namespace) -> int:
+    """Answer one question in the terminal."""
+    _, index = build_index(_corpus_paths(args.corpus))
+    answer = ask(index, args.question, max_excerpts=args.results)
+    print(answer_json(answer) if args.json else to_text(answer))
+    return 0
+
+
+def command_eval(args: argparse.Namespace) -> int:
+    """Evaluate a question file and print the metrics table and a JSON summary line."""
+    questions = []
+    with args.questions.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    questions.append(parse_question(json.loads(line)))
+                except (json.JSONDecodeError, QuestionFormatError) as error:
+                    raise SystemExit(f"{args.questions}:{number}: {error}") from None
+    _, index = build_index(_corpus_paths(args.corpus))
+    outcomes = run(index, questions, k=args.k)
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as handle:
+            for outcome in outcomes:
+                handle.write(json.dumps(outcome_record(outcome), ensure_ascii=False) + "\n")
+    summary = summarize(outcomes)
+    print(table(summary))
+    print(json.dumps({"set": args.questions.name, "passages": len(index), **summary}))
+    return 0
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """Start the Telegram bot (or, without a token in a terminal, a local console chat)."""
+    from bot.service import serve  # the Telegram edge is loaded only when it is needed
+
+    return serve(load_settings(), console=args.console)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser: run (default), ask, eval."""
+    main_parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Answer questions about Thai cabinet reports."
+    )
+    main_parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ...")
+    commands = main_parser.add_subparsers(dest="command")
+
+    run_parser = commands.add_parser("run", help="start the Telegram bot (the default)")
+    run_parser.add_argument(
+        "--console", action="store_true", help="chat in this terminal instead of Telegram"
+    )
+    run_parser.set_defaults(handler=command_run)
+
+    corpus_help = "report file or folder (repeatable); default: CORPUS_DIR or corpus/"
+    ask_parser = commands.add_parser("ask", help="answer one question in the terminal")
+    ask_parser.add_argument("question")
+    ask_parser.add_argument("--corpus", type=Path, action="append", help=corpus_help)
+    ask_parser.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask_parser.add_argument("--results", type=int, default=3, help="excerpts to show (1-10)")
+    ask_parser.set_defaults(handler=command_ask)
+
+    eval_parser = commands.add_parser("eval", help="measure retrieval on a question file")
+    eval_parser.add_argument("questions", type=Path, help="JSONL question file")
+    eval_parser.add_argument("--corpus", type=Path, action="append", help=corpus_help)
+    eval_parser.add_argument("--k", type=int, default=10, help="hits kept per question")
+    eval_parser.add_argument("--out", type=Path, help="write one JSON line per question here")
+    eval_parser.set_defaults(handler=command_eval)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the command; errors become one clear line, not a trace."""
+    args = parser().parse_args(argv)
+    if args.command is None:
+        args.handler, args.console = command_run, False
+    try:
+        level = args.log_level or load_settings().log_level
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return int(args.handler(args))
+    except (SettingsError, CorpusError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

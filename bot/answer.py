@@ -1,0 +1,176 @@
+"""Stage: hits -> Answer. Pick each passage's best sentences, mark matched words, cite, abstain.
+
+An Answer is the whole reply in data form; `render` turns it into Telegram HTML or plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.index import Hit, Query, SearchIndex
+from bot.text import Language, analyze, detect_language, sentences
+
+MAX_EXCERPTS = 3
+MAX_PER_REPORT = 2  # so one long report does not crowd out every other source
+MAX_SENTENCES = 3
+EXCERPT_CHARS = 600  # sentences are added, best first, while the excerpt stays under this
+TITLE_CHARS = 90
+ELLIPSIS = " … "
+
+# Abstention: the best hit's report must hold this share of the question's words, weighted by
+# squared idf (Hit.report_coverage). Calibrated on the answerable and unanswerable questions of
+# the dev sets plus tests/data/offtopic.jsonl: 0.36 answered 0.92 and abstained on 0.91.
+MIN_REPORT_COVERAGE = 0.36
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where an excerpt comes from: short report title, section, meeting date, link or file."""
+
+    doc_id: str
+    title: str
+    section: str
+    meeting_date: date | None
+    url: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """The best sentences of one passage; `marks` are (start, end) spans of matched words."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...]
+    citation: Citation
+    score: float
+    passage: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A question, its language, and the cited excerpts that answer it (none: nothing found).
+
+    Excerpts are best first; a reply shows a page of them (`page`), numbered from start + 1.
+    """
+
+    question: str
+    language: Language
+    excerpts: tuple[Excerpt, ...]
+    terms: tuple[str, ...]
+
+    @property
+    def found(self) -> bool:
+        """Whether anything relevant was found."""
+        return bool(self.excerpts)
+
+    def page(self, start: int, count: int) -> Answer:
+        """The same answer holding only excerpts [start, start + count)."""
+        return replace(self, excerpts=self.excerpts[start : start + count])
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a space to at most `limit` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"
+
+
+def is_relevant(hits: Sequence[Hit]) -> bool:
+    """Whether the best hit is worth quoting rather than saying nothing relevant was found."""
+    return bool(hits) and hits[0].report_coverage >= MIN_REPORT_COVERAGE
+
+
+def _marks(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for token in analyze(text):
+        if token.term not in terms:
+            continue
+        if spans and text[spans[-1][1] : token.start].strip() == "":
+            spans[-1] = (spans[-1][0], token.end)  # neighbouring matches read as one mark
+        else:
+            spans.append((token.start, token.end))
+    return spans
+
+
+def best_sentences(text: str, weights: dict[str, float]) -> list[tuple[int, int]]:
+    """Spans of the 1-3 sentences richest in query terms, in reading order."""
+    spans = sentences(text) or [(0, len(text))]
+    scored = []
+    for order, (start, end) in enumerate(spans):
+        found = {token.term for token in analyze(text[start:end])} & weights.keys()
+        scored.append((-sum(weights[term] for term in found), order, start, end))
+    scored.sort()
+    chosen: list[tuple[int, int]] = []
+    length = 0
+    for negative_score, _, start, end in scored:
+        if len(chosen) == MAX_SENTENCES or (chosen and negative_score == 0):
+            break
+        if chosen and length + end - start > EXCERPT_CHARS:
+            continue
+        chosen.append((start, end))
+        length += end - start
+    return sorted(chosen)
+
+
+def excerpt(hit: Hit, weights: dict[str, float]) -> Excerpt:
+    """The hit's passage reduced to its best sentences, matched words marked, with a citation."""
+    passage = hit.passage
+    terms = frozenset(weights)
+    parts: list[str] = []
+    marks: list[tuple[int, int]] = []
+    offset = 0
+    previous_end = None
+    for start, end in best_sentences(passage.text, weights):
+        sentence = " ".join(passage.text[start:end].split())
+        if len(sentence) > EXCERPT_CHARS:
+            sentence = shorten(sentence, EXCERPT_CHARS)
+        if parts:
+            glue = " " if passage.text[previous_end:start].strip() == "" else ELLIPSIS
+            parts.append(glue)
+            offset += len(glue)
+        marks.extend((offset + a, offset + b) for a, b in _marks(sentence, terms))
+        parts.append(sentence)
+        offset += len(sentence)
+        previous_end = end
+    report = hit.report
+    citation = Citation(
+        doc_id=report.doc_id,
+        title=shorten(report.title, TITLE_CHARS),
+        section=passage.section,
+        meeting_date=report.meeting_date,
+        url=report.url,
+        source=report.source,
+    )
+    return Excerpt("".join(parts), tuple(marks), citation, hit.score, passage.text)
+
+
+def compose(
+    question: str, query: Query, hits: Sequence[Hit], max_excerpts: int = MAX_EXCERPTS
+) -> Answer:
+    """The Answer for `hits` (best first): up to `max_excerpts` cited excerpts, or none."""
+    language = detect_language(question)
+    if not is_relevant(hits):
+        return Answer(question, language, (), query.terms)
+    weights = dict(query.weights)
+    per_report: dict[str, int] = {}
+    excerpts = []
+    for hit in hits:
+        if len(excerpts) == max_excerpts:
+            break
+        seen = per_report.get(hit.report.doc_id, 0)
+        if seen == MAX_PER_REPORT:
+            continue
+        per_report[hit.report.doc_id] = seen + 1
+        excerpts.append(excerpt(hit, weights))
+    return Answer(question, language, tuple(excerpts), query.terms)
+
+
+def ask(index: SearchIndex, question: str, max_excerpts: int = MAX_EXCERPTS) -> Answer:
+    """Search the index and compose the cited answer: the whole core in one call."""
+    query = index.analyze(question)
+    hits = index.search(query, k=max_excerpts * MAX_PER_REPORT * 2)
+    return compose(question, query, hits, max_excerpts)

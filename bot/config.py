@@ -1,0 +1,94 @@
+"""Edge: settings, read once from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PROJECT_DIR / "corpus"
+# Bot API tokens look like 123456789:AAH... (a numeric bot id, a colon, a secret).
+TOKEN_SHAPE = re.compile(r"^\d{3,12}:[A-Za-z0-9_-]{20,}$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+class Settings(BaseSettings):
+    """Everything the operator can configure."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    corpus_dir: Path = DEFAULT_CORPUS
+    result_count: int = Field(default=3, ge=1, le=10)
+    log_level: str = "INFO"
+    telegram_api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret_token: SecretStr | None = None
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            bad = [part for part in parts if part and not part.lstrip("-").isdigit()]
+            if bad:
+                raise ValueError(f"not numeric Telegram user ids: {', '.join(bad)}")
+            return frozenset(int(part) for part in parts if part)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @field_validator(
+        "telegram_bot_token",
+        "webhook_secret_token",
+        "telegram_api_base_url",
+        "webhook_url",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def token(self) -> str | None:
+        """The bot token, checked for shape; None when unset."""
+        if self.telegram_bot_token is None:
+            return None
+        token = self.telegram_bot_token.get_secret_value().strip()
+        if not TOKEN_SHAPE.match(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is malformed: it should look like 123456789:AAH... "
+                "(copy it exactly as @BotFather gave it)."
+            )
+        return token
+
+
+def load_settings(env_file: Path | None = Path(".env")) -> Settings:
+    """Settings from the environment and `env_file`; SettingsError names any bad variable."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in issue['loc']).upper()}: {issue['msg']}"
+            for issue in error.errors()
+        )
+        raise SettingsError(
+            f"bad setting: {problems}. Fix it in the environment or .env."
+        ) from None

@@ -1,0 +1,166 @@
+"""Edge: corpus files -> Reports. The only module that reads report files.
+
+A folder is read recursively (symlinked folders are not followed, so a link loop cannot trap
+it). Each file that cannot be read or parsed is skipped with its reason; it never stops the
+rest from loading.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import lzma
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.reports import Report, ReportFormatError, parse_record, parse_text
+from bot.thaidate import find_iso_date
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.xz")
+# How many bad JSONL line numbers one note lists before it only counts them.
+_LISTED_BAD_LINES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FileNote:
+    """Something to tell the operator about one file: why it was skipped, or what was repaired."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """What loading produced: the reports, the files skipped and why, and other notices."""
+
+    reports: tuple[Report, ...]
+    skipped: tuple[FileNote, ...]
+    notices: tuple[FileNote, ...]
+    files_read: int
+
+
+class CorpusError(Exception):
+    """A corpus path that does not exist or holds no readable report at all."""
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in JSONL_SUFFIXES + TEXT_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    return ""
+
+
+def _looks_thai(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    thai = sum(1 for ch in letters if "\u0e00" <= ch <= "\u0e7f")
+    return bool(letters) and thai / len(letters) >= 0.3
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Text of a report file and a notice when it was not UTF-8; ValueError when it is neither."""
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        text = ""
+    if _looks_thai(text):
+        return text, "not UTF-8; decoded as TIS-620 (cp874)"
+    raise ValueError(f"not valid UTF-8 (byte {utf8_error.start}) and not Thai TIS-620 text either")
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for folder, subfolders, files in os.walk(root, followlinks=False):
+        subfolders.sort()
+        for name in sorted(files):
+            yield Path(folder, name)
+
+
+def _doc_id(path: Path, root: Path) -> str:
+    name = path.relative_to(root).as_posix()
+    return name[: -len(_suffix(path))] if _suffix(path) else name
+
+
+def _jsonl_lines(path: Path) -> Iterator[bytes]:
+    opener = {".jsonl.gz": gzip.open, ".jsonl.xz": lzma.open}.get(_suffix(path), open)
+    with opener(path, "rb") as handle:
+        yield from handle
+
+
+def _read_jsonl(path: Path, label: str, notices: list[FileNote]) -> list[Report]:
+    reports: list[Report] = []
+    bad: list[str] = []
+    for number, raw in enumerate(_jsonl_lines(path), start=1):
+        if not raw.strip():
+            continue
+        try:
+            reports.append(parse_record(json.loads(decode(raw)[0]), source=label))
+        except ValueError as error:  # JSONDecodeError, ReportFormatError, undecodable bytes
+            bad.append(f"line {number}: {error}")
+    if bad:
+        listed = "; ".join(bad[:_LISTED_BAD_LINES])
+        more = f" (+{len(bad) - _LISTED_BAD_LINES} more)" if len(bad) > _LISTED_BAD_LINES else ""
+        notices.append(FileNote(label, f"{len(bad)} bad line(s) skipped: {listed}{more}"))
+    if not reports:
+        raise ReportFormatError("no valid JSONL record")
+    return reports
+
+
+def _read_text(path: Path, doc_id: str, label: str, notices: list[FileNote]) -> list[Report]:
+    text, notice = decode(path.read_bytes())
+    if notice:
+        notices.append(FileNote(label, notice))
+    return parse_text(doc_id, text, source=label, fallback_date=find_iso_date(path.name))
+
+
+def _read_file(path: Path, root: Path, notices: list[FileNote]) -> list[Report]:
+    label = path.relative_to(root).as_posix()
+    if _suffix(path) in JSONL_SUFFIXES:
+        return _read_jsonl(path, label, notices)
+    return _read_text(path, _doc_id(path, root), label, notices)
+
+
+def load_corpus(paths: Iterable[Path | str]) -> Corpus:
+    """Reports from files and folders; unreadable files are listed in `skipped`, never raised."""
+    reports: dict[str, Report] = {}
+    skipped: list[FileNote] = []
+    notices: list[FileNote] = []
+    files_read = 0
+    for given in paths:
+        root = Path(given)
+        if not root.exists():
+            raise CorpusError(f"corpus path {str(root)!r} does not exist")
+        files = [root] if root.is_file() else list(_walk(root))
+        base = root if root.is_dir() else root.parent
+        for path in files:
+            label = path.relative_to(base).as_posix()
+            if not _suffix(path):
+                if not path.name.startswith("."):
+                    skipped.append(FileNote(label, "not a report file (.txt .md .jsonl[.gz|.xz])"))
+                continue
+            try:
+                found = _read_file(path, base, notices)
+            except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
+                skipped.append(FileNote(label, str(error) or type(error).__name__))
+                log.warning("skipped %s: %s", label, error)
+                continue
+            files_read += 1
+            for report in found:
+                if report.doc_id in reports:
+                    notices.append(
+                        FileNote(label, f"duplicate id {report.doc_id!r} ignored (first kept)")
+                    )
+                    continue
+                reports[report.doc_id] = report
+    return Corpus(tuple(reports.values()), tuple(skipped), tuple(notices), files_read)

@@ -1,0 +1,182 @@
+"""Evaluation: run question sets through search and answer, and measure hit@k, MRR, abstention.
+
+The question format is `../shared/eval/README.md`'s: one JSON object per line with `id`, `lang`,
+`question`, `doc` (null when unanswerable), `answer_contains` and `answerable`.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.answer import MAX_EXCERPTS, MAX_PER_REPORT, compose
+from bot.index import Hit, SearchIndex
+
+CUTOFFS = (1, 3, 5, 10)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One evaluation question and what counts as finding its answer."""
+
+    id: str
+    lang: str
+    question: str
+    doc: str | None
+    answer_contains: tuple[str, ...]
+    answerable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the engine did with one question."""
+
+    question: Question
+    hits: tuple[Hit, ...]
+    rank: int | None
+    answered: bool
+    seconds: float
+
+
+class QuestionFormatError(ValueError):
+    """A question line that lacks a required field; the message names it."""
+
+
+def parse_question(record: Mapping[str, Any]) -> Question:
+    """A Question from one JSON object of a question file."""
+    try:
+        return Question(
+            id=str(record["id"]),
+            lang=str(record.get("lang") or "th"),
+            question=str(record["question"]),
+            doc=record.get("doc"),
+            answer_contains=tuple(record.get("answer_contains") or ()),
+            answerable=bool(record.get("answerable", record.get("doc") is not None)),
+        )
+    except KeyError as missing:
+        raise QuestionFormatError(f"question line lacks {missing}") from None
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def rank_of(question: Question, hits: Sequence[Hit]) -> int | None:
+    """1-based rank of the first hit from the right document holding an expected substring."""
+    if question.doc is None:
+        return None
+    wanted = [_fold(text) for text in question.answer_contains]
+    for rank, hit in enumerate(hits, start=1):
+        if hit.report.doc_id != question.doc:
+            continue
+        if not wanted or any(text in _fold(hit.passage.text) for text in wanted):
+            return rank
+    return None
+
+
+def run(index: SearchIndex, questions: Iterable[Question], k: int = 10) -> list[Outcome]:
+    """Search and answer every question; time each one (search + answer composition)."""
+    outcomes = []
+    depth = max(k, MAX_EXCERPTS * MAX_PER_REPORT * 2)
+    for question in questions:
+        started = time.perf_counter()
+        query = index.analyze(question.question)
+        hits = index.search(query, depth)
+        answer = compose(question.question, query, hits)
+        seconds = time.perf_counter() - started
+        top = tuple(hits[:k])
+        outcomes.append(Outcome(question, top, rank_of(question, top), answer.found, seconds))
+    return outcomes
+
+
+def _percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _metrics(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    answerable = [o for o in outcomes if o.question.answerable]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    metrics: dict[str, Any] = {"questions": len(outcomes), "answerable": len(answerable)}
+    if answerable:
+        for cutoff in CUTOFFS:
+            found = sum(1 for o in answerable if o.rank is not None and o.rank <= cutoff)
+            metrics[f"hit@{cutoff}"] = round(found / len(answerable), 4)
+        reciprocal = sum(1 / o.rank for o in answerable if o.rank is not None and o.rank <= 10)
+        metrics["mrr@10"] = round(reciprocal / len(answerable), 4)
+        wrongly = sum(1 for o in answerable if not o.answered)
+        metrics["answerable_abstained"] = round(wrongly / len(answerable), 4)
+    metrics["unanswerable"] = len(unanswerable)
+    if unanswerable:
+        right = sum(1 for o in unanswerable if not o.answered)
+        metrics["unanswerable_abstained"] = round(right / len(unanswerable), 4)
+    milliseconds = [o.seconds * 1000 for o in outcomes]
+    metrics["p50_ms"] = round(_percentile(milliseconds, 0.5), 3)
+    metrics["p95_ms"] = round(_percentile(milliseconds, 0.95), 3)
+    return metrics
+
+
+def summarize(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
+    """Metrics per question language and for all questions together (key `all`)."""
+    languages = sorted({o.question.lang for o in outcomes})
+    summary = {
+        lang: _metrics([o for o in outcomes if o.question.lang == lang]) for lang in languages
+    }
+    summary["all"] = _metrics(outcomes)
+    return summary
+
+
+_COLUMNS = (
+    ("questions", "n"),
+    ("hit@1", "hit@1"),
+    ("hit@3", "hit@3"),
+    ("hit@5", "hit@5"),
+    ("hit@10", "hit@10"),
+    ("mrr@10", "MRR@10"),
+    ("answerable_abstained", "ans.abst"),
+    ("unanswerable_abstained", "unans.abst"),
+    ("p50_ms", "p50 ms"),
+    ("p95_ms", "p95 ms"),
+)
+
+
+def table(summary: Mapping[str, Mapping[str, Any]]) -> str:
+    """The summary as an aligned text table, one row per language."""
+    header = ["lang", *(title for _, title in _COLUMNS)]
+    rows = [header]
+    for lang, metrics in summary.items():
+        cells = [lang]
+        for key, _ in _COLUMNS:
+            value = metrics.get(key)
+            cells.append(
+                "-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+            )
+        rows.append(cells)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    )
+
+
+def outcome_record(outcome: Outcome) -> dict[str, Any]:
+    """One `--out` line: id, lang, whether it answered, and the top hits."""
+    return {
+        "id": outcome.question.id,
+        "lang": outcome.question.lang,
+        "answered": outcome.answered,
+        "hits": [
+            {
+                "doc": hit.report.doc_id,
+                "section": hit.passage.section,
+                "text": hit.passage.text,
+                "score": round(hit.score, 6),
+            }
+            for hit in outcome.hits
+        ],
+    }

@@ -1,0 +1,153 @@
+"""Stage: Answer -> reply. Telegram HTML (escaped, within 4096 characters) or plain text.
+
+Both renderers read the same Answer; interface words follow the question's language.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answer import Answer, Citation, Excerpt, shorten
+from bot.passages import INTRO, SOURCE, TITLE
+from bot.thaidate import format_english, format_thai
+
+TELEGRAM_LIMIT = 4096
+QUESTION_CHARS = 120  # how much of the question the reply repeats
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Interface text in one language."""
+
+    found: str
+    not_found: str
+    hint: str
+    sources: str
+    section: str
+    sections: dict[str, str]
+    date: Callable[..., str]
+    link: str
+    more_cut: str
+
+
+THAI = Words(
+    found="ผลการค้นหาสำหรับ",
+    not_found="ไม่พบรายงานที่เกี่ยวข้องกับคำถามนี้",
+    hint="ลองใช้คำสำคัญอื่น เช่น ชื่อโครงการ หน่วยงาน หรือปี พ.ศ.",
+    sources="ที่มา",
+    section="ข้อ",
+    sections={TITLE: "หัวเรื่อง", INTRO: "มติ ครม.", SOURCE: "ที่มา"},
+    date=format_thai,
+    link="ลิงก์ต้นฉบับ",
+    more_cut="มีผลเพิ่มเติมที่ตัดออกเพราะข้อความยาวเกินไป",
+)
+ENGLISH = Words(
+    found="Results for",
+    not_found="No relevant report found for this question.",
+    hint="Try other key words, such as a project, an agency or a year.",
+    sources="Source",
+    section="§",
+    sections={TITLE: "title", INTRO: "resolution", SOURCE: "source line"},
+    date=format_english,
+    link="original",
+    more_cut="more results were left out to fit one message",
+)
+
+
+def words_for(answer: Answer) -> Words:
+    """English interface for English questions, Thai for Thai and mixed ones."""
+    return ENGLISH if answer.language == "en" else THAI
+
+
+def section_label(citation: Citation, words: Words) -> str:
+    """`ข้อ 1.2.4` / `§1.2.4`, or the name of a special section."""
+    if citation.section in words.sections:
+        return words.sections[citation.section]
+    glue = "" if words.section == "§" else " "
+    return f"{words.section}{glue}{citation.section}"
+
+
+def citation_line(citation: Citation, words: Words) -> str:
+    """Section, meeting date (in the reply's language and ISO) and source file, as plain text."""
+    parts = [section_label(citation, words)]
+    if citation.meeting_date:
+        parts.append(f"{words.date(citation.meeting_date)} ({citation.meeting_date.isoformat()})")
+    if citation.source and not citation.url:
+        parts.append(citation.source)
+    return " · ".join(parts)
+
+
+def _marked(excerpt: Excerpt, mark: Callable[[str], str], plain: Callable[[str], str]) -> str:
+    out = []
+    position = 0
+    for start, end in excerpt.marks:
+        out.append(plain(excerpt.text[position:start]))
+        out.append(mark(excerpt.text[start:end]))
+        position = end
+    out.append(plain(excerpt.text[position:]))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units), an upper bound once tags are parsed."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _html_block(number: int, excerpt: Excerpt, words: Words) -> str:
+    citation = excerpt.citation
+    lines = [
+        f"<b>{number}. {_escape(citation.title)}</b>",
+        f"<i>{_escape(citation_line(citation, words))}</i>",
+        f"<blockquote>{_marked(excerpt, lambda s: f'<b>{_escape(s)}</b>', _escape)}</blockquote>",
+    ]
+    if citation.url:
+        lines.append(f'<a href="{html.escape(citation.url, quote=True)}">{words.link}</a>')
+    return "\n".join(lines)
+
+
+def _html_header(answer: Answer, words: Words) -> str:
+    question = _escape(shorten(answer.question, QUESTION_CHARS))
+    if not answer.found:
+        return f"{words.not_found}\n<i>{question}</i>\n{words.hint}"
+    return f"{words.found} <i>{question}</i>"
+
+
+def to_html(answer: Answer, limit: int = TELEGRAM_LIMIT, first_number: int = 1) -> str:
+    """Telegram HTML: escaped, whole excerpts only, at most `limit` characters."""
+    words = words_for(answer)
+    text = _html_header(answer, words)
+    for number, excerpt in enumerate(answer.excerpts, start=first_number):
+        block = _html_block(number, excerpt, words)
+        if telegram_length(f"{text}\n\n{block}") > limit:
+            note = f"\n\n<i>{words.more_cut}</i>"
+            if telegram_length(text + note) <= limit:
+                text += note
+            break
+        text = f"{text}\n\n{block}"
+    return text
+
+
+def to_text(answer: Answer, first_number: int = 1) -> str:
+    """Plain text for a terminal; matched words in «guillemets»."""
+    words = words_for(answer)
+    question = shorten(answer.question, QUESTION_CHARS)
+    if not answer.found:
+        return f"{words.not_found}\n{question}\n{words.hint}"
+    blocks = [f"{words.found}: {question}"]
+    for number, excerpt in enumerate(answer.excerpts, start=first_number):
+        citation = excerpt.citation
+        lines = [
+            f"{number}. {citation.title}",
+            f"   {citation_line(citation, words)}",
+            f"   {_marked(excerpt, lambda s: f'«{s}»', str)}",
+        ]
+        if citation.url:
+            lines.append(f"   {citation.url}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

@@ -1,0 +1,197 @@
+"""Stage: text -> tokens. Normalise and segment Thai and English; the only pythainlp importer.
+
+Queries and passages go through the same `analyze`, so whatever a passage is indexed under, the
+same words in a question produce the same terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from pythainlp.corpus import thai_stopwords
+from pythainlp.tokenize import word_tokenize
+from pythainlp.util import normalize as thai_normalize
+
+Language = Literal["th", "en", "mixed"]
+
+# nlpo3 gives the same Thai tokens as newmm (checked on the seed) 5-7x faster and is not
+# quadratic on long runs; we still feed it one script run at a time.
+THAI_ENGINE = "nlpo3"
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+# One alternative per kind of run. Numbers keep their grouping and ranges whole (1,234.56,
+# 2020-2025, 13/08/2563); Latin words keep inner hyphens, dots and apostrophes (COVID-19, U.S.);
+# a Thai run may contain dots so abbreviations such as ค.ศ. and ครม. reach the segmenter whole.
+_RUN = re.compile(
+    r"(?P<num>\d+(?:[.,:/]\d+)*(?:-\d+(?:[.,]\d+)*)*)"
+    r"|(?P<latin>[A-Za-z\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F]*(?:[-'’.&][A-Za-z0-9\u00C0-\u024F]+)*)"
+    r"|(?P<thai>[\u0E00-\u0E4F\u0E5A-\u0E7F]+(?:\.[\u0E00-\u0E4F\u0E5A-\u0E7F]+)*\.?)"
+)
+
+# Chatty question words and particles that pythainlp's list lacks.
+_EXTRA_THAI_STOPWORDS = frozenset(
+    "ไหม มั้ย มั๊ย หรือเปล่า รึเปล่า เปล่า กี่ ป่าว จ้า จ๊ะ ฮะ คับ ครัช เหรอ หรอ อ่ะ อะ นะคะ นะครับ "
+    "ขอ ทราบ อยาก รู้ ช่วย บอก หา ข้อมูล เกี่ยวกับ".split()
+)
+
+ENGLISH_STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself just
+    me more most my no nor not of off on once only or other our ours out over own same she should
+    so some such than that the their theirs them then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you
+    your yours please tell know find show give want any anything s t""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A term and where its surface form sits in the analysed text."""
+
+    term: str
+    start: int
+    end: int
+
+
+def clean(text: str) -> str:
+    """NFC, no zero-width or other format characters, LF line ends: the form text is kept in."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def thai_digits_to_arabic(text: str) -> str:
+    """๒๕๖๓ -> 2563, character for character so offsets stay valid."""
+    return text.translate(_THAI_DIGITS)
+
+
+def detect_language(text: str) -> Language:
+    """Thai, English or mixed, by the letters the text is written in."""
+    thai = sum(1 for ch in text if "\u0e01" <= ch <= "\u0e4e")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if thai and latin:
+        return "th" if thai >= 4 * latin else "mixed" if latin < 4 * thai else "en"
+    return "en" if latin and not thai else "th"
+
+
+def stem_english(word: str) -> str:
+    """Light plural stemming (the 'S' stemmer): ministries -> ministry, projects -> project."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("us", "ss", "is")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=1 << 18)
+def _thai_term(piece: str) -> str:
+    # pythainlp's normalize is costly per call, and a corpus repeats its words endlessly.
+    return thai_normalize(piece).replace(".", "")
+
+
+def _is_word(piece: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LN" for ch in piece)
+
+
+def _run_tokens(kind: str, run: str, offset: int) -> Iterator[Token]:
+    if kind == "thai":
+        position = offset
+        for piece in word_tokenize(run, engine=THAI_ENGINE, keep_whitespace=False):
+            start = run.find(piece, position - offset) + offset
+            position = start + len(piece)
+            if _is_word(piece):
+                yield Token(_thai_term(piece), start, position)
+        return
+    term = run.lower().replace("’", "'")
+    if kind == "latin":
+        term = stem_english(term.removesuffix("'s"))
+    yield Token(term, offset, offset + len(run))
+    # A hyphenated compound is also findable by its parts (COVID-19 by "covid").
+    if "-" in run:
+        position = offset
+        for part in run.split("-"):
+            part_term = part.lower()
+            if part_term and part_term != term:
+                yield Token(
+                    stem_english(part_term) if kind == "latin" else part_term,
+                    position,
+                    position + len(part),
+                )
+            position += len(part) + 1
+
+
+def analyze(text: str) -> list[Token]:
+    """All word tokens of `text` with their spans, stopwords included."""
+    text = thai_digits_to_arabic(text)
+    return [
+        token
+        for match in _RUN.finditer(text)
+        for token in _run_tokens(match.lastgroup or "", match.group(), match.start())
+    ]
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Thai (pythainlp's list plus chatty particles) and English stopwords, as terms."""
+    thai = {_thai_term(word) for word in thai_stopwords()} | _EXTRA_THAI_STOPWORDS
+    return frozenset(thai) | ENGLISH_STOPWORDS
+
+
+def is_stopword(term: str) -> bool:
+    """True for function words that carry no topic."""
+    return term in stopwords()
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms of `text`: analysed, stopwords and lone punctuation dropped."""
+    stop = stopwords()
+    return [token.term for token in analyze(clean(text)) if token.term not in stop]
+
+
+_SENTENCE_END = re.compile(r"\n+|(?<=[.!?;])\s+|(?<=[\u0E00-\u0E7F)”\"'])\s+(?=\S)")
+MIN_SENTENCE_CHARS = 60  # Thai spaces also separate clauses; shorter pieces join the next one
+MAX_SENTENCE_CHARS = 320
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of sentence-like pieces: lines, `. `, and spaces after Thai words.
+
+    Thai marks sentence ends with a space, but also puts spaces between clauses, so pieces
+    shorter than MIN_SENTENCE_CHARS are joined with what follows, and pieces longer than
+    MAX_SENTENCE_CHARS are cut at a space.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        line_end = match is None or "\n" in match.group()
+        if end - start < MIN_SENTENCE_CHARS and not line_end:
+            continue
+        if line_end and end - start < MIN_SENTENCE_CHARS and spans and spans[-1][1] >= 0:
+            # A short tail ("ดังนี้") belongs to the sentence before it on the same line.
+            start = spans.pop()[0]
+        spans.append((start, end))
+        if line_end:
+            spans.append((end, -1))  # a marker: nothing joins across a line break
+        start = match.end() if match else len(text)
+    spans = [(begin, end) for begin, end in spans if end >= 0]
+    pieces = []
+    for begin, end in spans:
+        while end - begin > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", begin + MIN_SENTENCE_CHARS, begin + MAX_SENTENCE_CHARS)
+            cut = cut if cut > begin else begin + MAX_SENTENCE_CHARS
+            pieces.append((begin, cut))
+            begin = cut + 1 if text[cut : cut + 1] == " " else cut
+        if text[begin:end].strip():
+            pieces.append((begin, end))
+    return pieces

@@ -1,0 +1,106 @@
+"""Dates as Thai reports write them: Buddhist Era years, Thai month names, Thai digits.
+
+Pure helpers shared by the report parser (meeting dates) and the answer stage (citations).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+BE_OFFSET = 543
+
+THAI_MONTHS = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+THAI_MONTH_ABBREVIATIONS = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_MONTH_NUMBER = {
+    name: number
+    for names in (THAI_MONTHS, THAI_MONTH_ABBREVIATIONS)
+    for number, name in enumerate(names, start=1)
+}
+_MONTH_PATTERN = "|".join(re.escape(name) for name in sorted(_MONTH_NUMBER, key=len, reverse=True))
+_THAI_DATE = re.compile(
+    rf"(?P<day>[0-9๐-๙]{{1,2}})\s*(?P<month>{_MONTH_PATTERN})\s*(?:พ\.ศ\.\s*)?(?P<year>[0-9๐-๙]{{2,4}})"
+)
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def year_to_ce(year: int) -> int:
+    """A year as written in a Thai text -> Common Era (2563 -> 2020, 63 -> 2020, 2020 -> 2020)."""
+    if year < 100:
+        year += 2500
+    return year - BE_OFFSET if year > 2400 else year
+
+
+def find_thai_date(text: str) -> date | None:
+    """The first valid date written the Thai way (`13 สิงหาคม 2563`, `๑๓ ส.ค. ๖๓`), if any."""
+    for match in _THAI_DATE.finditer(text):
+        year = year_to_ce(int(match["year"].translate(_THAI_DIGITS)))
+        try:
+            return date(
+                year, _MONTH_NUMBER[match["month"]], int(match["day"].translate(_THAI_DIGITS))
+            )
+        except ValueError:
+            continue
+    return None
+
+
+def find_iso_date(text: str) -> date | None:
+    """The first valid ISO date (`2020-08-13`) in `text`, if any."""
+    for match in _ISO_DATE.finditer(text):
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+    return None
+
+
+def format_thai(day: date) -> str:
+    """13 สิงหาคม 2563."""
+    return f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def format_english(day: date) -> str:
+    """13 August 2020."""
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
