@@ -107,7 +107,10 @@ def _cut(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             (at + len(mark) for mark in _BREAKS if (at := window.rfind(mark)) >= MAX_CHARS // 2),
             MAX_CHARS,
         )
-        yield start, start + cut
+        piece_end = start + cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        yield start, piece_end
         start += cut
         while start < end and text[start].isspace():
             start += 1

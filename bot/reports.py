@@ -64,14 +64,20 @@ def _single_report(doc_id: str, text: str, source: str, fallback_date: date | No
 
 
 def _split_items(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """Numbered `N. เรื่อง` items; table-of-contents entries (no body) are dropped."""
+    """Numbered `N. เรื่อง` items, in order; table-of-contents entries (no body) are dropped.
+
+    Inside an item's body, a `1. เรื่อง...` line that does not continue the numbering is a
+    sub-list of that item, not a new one.
+    """
     items: list[tuple[str, list[str]]] = []
+    last_with_body = 0
     for line in lines:
         heading = _ITEM_HEADING.match(line)
-        if heading:
+        if heading and int(heading["number"]) > last_with_body:
             items.append((heading["number"], [f"{TITLE_PREFIX} {heading['title'].strip()}"]))
         elif items:
             items[-1][1].append(line)
+            last_with_body = max(last_with_body, int(items[-1][0]))
     bodied = {number for number, body in items if len(body) > 1}
     return [(number, body) for number, body in items if len(body) > 1 or number not in bodied]
 

@@ -152,10 +152,15 @@ def is_stopword(term: str) -> bool:
     return term in stopwords()
 
 
+def _is_index_term(term: str, stop: frozenset[str]) -> bool:
+    # A lone Latin letter (the b of a pasted <b> tag, list markers a. b. c.) names nothing.
+    return term not in stop and not (len(term) == 1 and term.isascii() and term.isalpha())
+
+
 def tokenize(text: str) -> list[str]:
-    """Index terms of `text`: analysed, stopwords and lone punctuation dropped."""
+    """Index terms of `text`: analysed; stopwords, lone letters and punctuation dropped."""
     stop = stopwords()
-    return [token.term for token in analyze(clean(text)) if token.term not in stop]
+    return [token.term for token in analyze(clean(text)) if _is_index_term(token.term, stop)]
 
 
 _SENTENCE_END = re.compile(r"\n+|(?<=[.!?;])\s+|(?<=[\u0E00-\u0E7F)”\"'])\s+(?=\S)")

@@ -1,0 +1,29 @@
+"""Shared fixtures: the default corpus, its index, and the read-only ../shared data when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import load_corpus
+from bot.index import SearchIndex
+
+PROJECT = Path(__file__).resolve().parent.parent
+SEED = PROJECT / "corpus" / "cabinet-2020-08-13-asean-china-digital-economy.txt"
+SEED_ID = "cabinet-2020-08-13-asean-china-digital-economy"
+SHARED = PROJECT.parent / "shared"
+
+
+def shared_path(relative: str) -> Path:
+    """A file under ../shared, or skip the test with a clear reason when it is absent."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"../shared/{relative} is not here (a fresh clone has no ../shared)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_index() -> SearchIndex:
+    """The index of the default one-report corpus."""
+    return SearchIndex.from_reports(load_corpus([SEED.parent]).reports)

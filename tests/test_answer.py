@@ -1,0 +1,107 @@
+"""Answers: best sentences, highlight marks, citations, abstention, and rendering."""
+
+from __future__ import annotations
+
+from datetime import date
+from html.parser import HTMLParser
+
+from bot.answer import Answer, Citation, Excerpt, ask, shorten
+from bot.index import SearchIndex
+from bot.render import TELEGRAM_LIMIT, telegram_length, to_html, to_text
+from tests.conftest import SEED_ID
+
+
+def test_thai_question_gets_cited_best_sentences_with_marks(seed_index: SearchIndex) -> None:
+    answer = ask(seed_index, "แอปพลิเคชันไทยชนะ")
+    assert answer.found and answer.language == "th"
+    first = answer.excerpts[0]
+    assert "แอปพลิเคชันไทยชนะ" in first.text
+    assert len(first.text) < len(first.passage)  # sentences, not the whole passage
+    assert [first.text[a:b] for a, b in first.marks][-1] == "แอปพลิเคชันไทยชนะ"
+    assert first.citation == Citation(
+        doc_id=SEED_ID,
+        title=shorten(seed_index.reports[SEED_ID].title, 90),
+        section="2",
+        meeting_date=date(2020, 8, 13),
+        url=None,
+        source=f"{SEED_ID}.txt",
+    )
+
+
+def test_english_question_matching_english_words(seed_index: SearchIndex) -> None:
+    answer = ask(seed_index, "Blockchain")
+    assert answer.language == "en"
+    assert answer.excerpts[0].citation.section == "1.2.4"
+    assert "Blockchain" in answer.excerpts[0].text
+
+
+def test_nothing_relevant_abstains(seed_index: SearchIndex) -> None:
+    for question in ("ราคาทองคำวันนี้", "best pizza recipe", "", "   ", "!!!"):
+        assert not ask(seed_index, question).found
+
+
+def test_excerpts_are_limited_and_paged(seed_index: SearchIndex) -> None:
+    answer = ask(seed_index, "ดิจิทัล", max_excerpts=2)
+    assert len(answer.excerpts) == 2  # at most MAX_PER_REPORT from the one report
+    assert answer.page(1, 5).excerpts == answer.excerpts[1:]
+
+
+def _answer(text: str, language: str = "th", url: str | None = "https://example.org/a?b=1&c=2") -> Answer:
+    citation = Citation("doc", "ชื่อรายงาน <ทดสอบ>", "1.2.4", date(2020, 8, 13), url, "doc.txt")
+    excerpt = Excerpt(text, ((0, 4),), citation, 1.0, text)
+    return Answer("คำถาม <b>ตัวหนา</b> & more", language, (excerpt,) * 3, ("คำ",))
+
+
+def test_html_is_escaped_and_marks_are_bold() -> None:
+    html = to_html(_answer("ข้าวไทย <script> & ราคา"))
+    assert html.splitlines()[0] == "ผลการค้นหาสำหรับ <i>คำถาม &lt;b&gt;ตัวหนา&lt;/b&gt; &amp; more</i>"
+    assert "<b>1. ชื่อรายงาน &lt;ทดสอบ&gt;</b>" in html
+    assert "<i>ข้อ 1.2.4 · 13 สิงหาคม 2563 (2020-08-13)</i>" in html
+    assert "<blockquote><b>ข้าว</b>ไทย &lt;script&gt; &amp; ราคา</blockquote>" in html
+    assert '<a href="https://example.org/a?b=1&amp;c=2">ลิงก์ต้นฉบับ</a>' in html
+
+
+def test_english_interface_for_english_questions() -> None:
+    text = to_text(_answer("rice exports", language="en", url=None))
+    assert text.splitlines()[0] == "Results for: คำถาม <b>ตัวหนา</b> & more"
+    assert "   §1.2.4 · 13 August 2020 (2020-08-13) · doc.txt" in text
+    assert "«rice» exports" in text
+
+
+def test_not_found_reply_in_the_question_language() -> None:
+    empty = Answer("best pizza", "en", (), ())
+    assert to_text(empty).startswith("No relevant report found")
+    assert to_html(Answer("<b>พิซซ่า</b>", "th", (), ())).startswith(
+        "ไม่พบรายงานที่เกี่ยวข้องกับคำถามนี้\n<i>&lt;b&gt;พิซซ่า&lt;/b&gt;</i>"
+    )
+
+
+class _TagChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        assert tag in {"b", "i", "a", "blockquote"}
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack.pop() == tag
+
+
+def test_html_stays_within_telegram_limit_cutting_whole_excerpts() -> None:
+    long = _answer("ข้าว " * 700)
+    html = to_html(long)
+    assert telegram_length(html) <= TELEGRAM_LIMIT
+    assert html.count("<blockquote>") == 1 and "ตัดออก" in html
+    checker = _TagChecker()
+    checker.feed(html)
+    assert checker.stack == []
+    assert to_html(long, limit=100_000).count("<blockquote>") == 3
+
+
+def test_huge_question_is_shortened_in_the_reply(seed_index: SearchIndex) -> None:
+    answer = ask(seed_index, "ดิจิทัล " * 1000)
+    assert answer.found
+    assert telegram_length(to_html(answer)) <= TELEGRAM_LIMIT
+    assert len(to_text(answer).splitlines()[0]) < 200

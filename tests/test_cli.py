@@ -1,0 +1,70 @@
+"""The command line, run as a user runs it: `python -m bot ask` and `python -m bot eval`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PROJECT, SEED_ID, shared_path
+
+
+def _bot(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"CORPUS_DIR", "TELEGRAM_BOT_TOKEN"}}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env | {"PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_ask_in_thai_prints_a_cited_answer(tmp_path: Path) -> None:
+    result = _bot("ask", "แอปพลิเคชันไทยชนะ", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ผลการค้นหาสำหรับ: แอปพลิเคชันไทยชนะ")
+    assert "«แอปพลิเคชันไทยชนะ»" in result.stdout
+    assert "ข้อ 2 · 13 สิงหาคม 2563 (2020-08-13)" in result.stdout
+    assert "loaded 1 reports, 20 passages" in result.stderr
+
+
+def test_ask_in_english_with_json_output() -> None:
+    result = _bot("ask", "Blockchain", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["language"] == "en" and answer["found"] is True
+    citation = answer["excerpts"][0]["citation"]
+    assert citation["doc_id"] == SEED_ID and citation["section"] == "1.2.4"
+    assert citation["meeting_date"] == "2020-08-13"
+
+
+def test_ask_with_nothing_relevant_says_so() -> None:
+    result = _bot("ask", "best pizza recipe")
+    assert result.returncode == 0
+    assert result.stdout.startswith("No relevant report found for this question.")
+
+
+def test_ask_with_a_missing_corpus_is_one_clear_line(tmp_path: Path) -> None:
+    result = _bot("ask", "ข้าว", "--corpus", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_eval_prints_metrics_and_writes_results(tmp_path: Path) -> None:
+    questions = shared_path("eval/seed_dev.jsonl")
+    out = tmp_path / "results.jsonl"
+    result = _bot("eval", str(questions), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["th"]["hit@3"] == 1.0
+    assert set(summary["all"]) >= {"hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "p50_ms", "p95_ms"}
+    assert result.stdout.splitlines()[0].split()[:3] == ["lang", "n", "hit@1"]
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 10
+    assert set(lines[0]) == {"id", "lang", "answered", "hits"}
+    assert set(lines[0]["hits"][0]) == {"doc", "section", "text", "score"}

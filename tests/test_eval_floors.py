@@ -1,0 +1,59 @@
+"""Quality floors on the shared dev sets (skipped without ../shared).
+
+The floors sit below what the current code measures (see README "Quality") so that they catch
+regressions, not noise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import load_corpus
+from bot.evaluate import parse_question, run, summarize
+from bot.index import SearchIndex
+from tests.conftest import PROJECT, shared_path
+
+OFFTOPIC = PROJECT / "tests" / "data" / "offtopic.jsonl"
+
+
+def _summary(index: SearchIndex, path: Path) -> dict[str, dict[str, float]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return summarize(run(index, [parse_question(json.loads(line)) for line in lines if line]))
+
+
+@pytest.fixture(scope="module")
+def cabinet_index() -> SearchIndex:
+    """The whole cabinet archive (8,787 items), about 45 s to build."""
+    return SearchIndex.from_reports(
+        load_corpus([shared_path("data/thaigov-cabinet/items_th.jsonl.xz")]).reports
+    )
+
+
+def test_seed_dev(seed_index: SearchIndex) -> None:
+    summary = _summary(seed_index, shared_path("eval/seed_dev.jsonl"))
+    assert summary["th"]["hit@3"] == 1.0
+    assert summary["all"]["unanswerable_abstained"] == 1.0
+
+
+def test_offtopic_questions_abstain_on_the_seed(seed_index: SearchIndex) -> None:
+    assert _summary(seed_index, OFFTOPIC)["all"]["unanswerable_abstained"] == 1.0
+
+
+def test_cabinet_dev(cabinet_index: SearchIndex) -> None:
+    summary = _summary(cabinet_index, shared_path("eval/cabinet_dev.jsonl"))["all"]
+    assert summary["hit@1"] >= 0.45
+    assert summary["hit@5"] >= 0.75
+    assert summary["unanswerable_abstained"] >= 0.75
+    assert summary["answerable_abstained"] <= 0.15
+
+
+def test_offtopic_questions_mostly_abstain_on_the_archive(cabinet_index: SearchIndex) -> None:
+    assert _summary(cabinet_index, OFFTOPIC)["all"]["unanswerable_abstained"] >= 0.8
+
+
+def test_enth_dev(cabinet_index: SearchIndex) -> None:
+    summary = _summary(cabinet_index, shared_path("eval/enth_dev.jsonl"))["all"]
+    assert summary["hit@5"] >= 0.3

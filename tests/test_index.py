@@ -1,0 +1,67 @@
+"""Retrieval: the BM25 formula, exact agreement with rank-bm25, ranking order, ties, empties."""
+
+from __future__ import annotations
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from bot.index import LuceneBM25, Postings, SearchIndex
+from bot.passages import Passage
+from bot.reports import Report
+from bot.text import tokenize
+from tests.conftest import SEED_ID
+
+
+def _index(*texts: str) -> SearchIndex:
+    reports = [Report(f"r{i}", f"report {i}", text) for i, text in enumerate(texts)]
+    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
+    return SearchIndex.build(passages, reports, tokenize)
+
+
+def test_lucene_idf_keeps_shared_terms_positive_where_okapi_zeroes_them() -> None:
+    corpus = [["ดิจิทัล", "อาเซียน"], ["ดิจิทัล", "จีน"]]
+    assert max(BM25Okapi(corpus).get_scores(["ดิจิทัล"])) <= 0  # a match that scores nothing
+    assert all(score > 0 for score in LuceneBM25(corpus).get_scores(["ดิจิทัล"]))
+
+
+def test_postings_give_rank_bm25_scores_exactly() -> None:
+    documents = [tokenize(text) for text in ("เศรษฐกิจดิจิทัล อาเซียน", "ดิจิทัล ดิจิทัล จีน", "ข้าว")]
+    reference = LuceneBM25(documents)
+    postings = Postings.build(documents)
+    for query in (["ดิจิทัล"], ["ดิจิทัล", "จีน", "ดิจิทัล"], ["ไม่มี"], []):
+        assert np.array_equal(postings.scores(query), reference.get_scores(query))
+
+
+def test_search_ranks_by_score_and_returns_only_passages_sharing_a_term(seed_index: SearchIndex) -> None:
+    hits = seed_index.search("เมืองอัจฉริยะ Blockchain", k=10)
+    assert hits[0].passage.section == "1.2.4" and hits[0].report.doc_id == SEED_ID
+    assert set(hits[0].matched) == {"เมือง", "อัจฉริยะ", "blockchain"}
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.matched for h in hits)
+    assert seed_index.search("pizza", k=10) == []
+
+
+def test_ties_are_broken_by_passage_order() -> None:
+    index = _index("ข้าว ส่งออก", "ข้าว ส่งออก", "ข้าว ส่งออก")
+    assert [h.report.doc_id for h in index.search("ข้าว", k=3)] == ["r0", "r1", "r2"]
+    assert [h.report.doc_id for h in index.search("ข้าว", k=2)] == ["r0", "r1"]
+
+
+def test_a_rarer_term_outranks_a_common_one() -> None:
+    index = _index("ข้าว ยาง", "ข้าว มัน", "ข้าว ทุเรียน")
+    assert index.search("ข้าว ทุเรียน", k=1)[0].report.doc_id == "r2"
+
+
+def test_coverage_says_how_much_of_the_question_a_hit_holds() -> None:
+    index = _index("ข้าว ทุเรียน", "ข้าว มัน")
+    best, other = index.search("ข้าว ทุเรียน", k=2)
+    assert best.coverage == 1.0 and best.report_coverage == 1.0
+    assert 0 < other.coverage < 1
+
+
+def test_empty_corpus_and_empty_question_give_no_hits() -> None:
+    empty = SearchIndex.build([], [], tokenize)
+    assert len(empty) == 0 and empty.search("ข้าว") == []
+    assert _index("ข้าว").search("") == []
+    assert _index("ข้าว").search("และ ของ the") == []
+    assert _index("ข้าว").search("ข้าว", k=0) == []

@@ -1,0 +1,83 @@
+"""Tokens: Thai segmentation, English stemming, digits, kept-whole tokens, stopwords."""
+
+from __future__ import annotations
+
+from bot.text import analyze, clean, detect_language, sentences, stem_english, tokenize
+
+
+def test_thai_words_are_segmented_and_stopwords_dropped() -> None:
+    assert tokenize("การพัฒนาเมืองอัจฉริยะของประเทศไทย") == ["การพัฒนา", "เมือง", "อัจฉริยะ", "ประเทศ", "ไทย"]
+
+
+def test_thai_digits_become_arabic() -> None:
+    assert tokenize("ปี ๒๕๖๓") == tokenize("ปี 2563") == ["ปี", "2563"]
+
+
+def test_compound_tokens_stay_whole_and_parts_are_findable() -> None:
+    terms = tokenize("COVID-19 แผนปี 2020-2025 งบ 1,234.56 ล้านบาท")
+    assert "covid-19" in terms and "covid" in terms and "19" in terms
+    assert "2020-2025" in terms and "2020" in terms and "2025" in terms
+    assert "1,234.56" in terms
+
+
+def test_english_is_lowercased_light_stemmed_and_stopworded() -> None:
+    assert tokenize("The Ministries of the Cabinets") == ["ministry", "cabinet"]
+    assert tokenize("processes and cases") == ["process", "case"]
+
+
+def test_stemming_leaves_short_and_latin_words_in_s_alone() -> None:
+    assert stem_english("bus") == "bus"
+    assert stem_english("status") == "status"
+    assert stem_english("analysis") == "analysis"
+    assert stem_english("policies") == "policy"
+
+
+def test_thai_abbreviations_keep_their_letters() -> None:
+    assert "ครม" in tokenize("มติ ครม. เห็นชอบ")
+    assert tokenize("ค.ศ. 2020") == ["คศ", "2020"]
+
+
+def test_query_and_passage_get_the_same_terms() -> None:
+    passage = "แอปพลิเคชันไทยชนะและ AOT Airport"
+    for word in tokenize("แอปพลิเคชันไทยชนะ"):
+        assert word in tokenize(passage)
+
+
+def test_spans_point_at_the_surface_words() -> None:
+    text = "โควิด-19 (Video Conference)"
+    assert [(t.term, text[t.start : t.end]) for t in analyze(text)] == [
+        ("โควิด", "โควิด"),
+        ("19", "19"),
+        ("video", "Video"),
+        ("conference", "Conference"),
+    ]
+
+
+def test_clean_removes_zero_width_and_normalises_line_ends() -> None:
+    assert clean("ไทย\u200bชนะ\r\nข้อ") == "ไทยชนะ\nข้อ"
+
+
+def test_punctuation_and_symbols_make_no_terms() -> None:
+    assert tokenize("“ ” ( ) - ... !!! <b></b> & 😀") == []
+
+
+def test_language_detection() -> None:
+    assert detect_language("แอปพลิเคชันไทยชนะ") == "th"
+    assert detect_language("Thai Chana application") == "en"
+    assert detect_language("แอป Thai Chana ใช้ทำอะไร") == "mixed"
+    assert detect_language("12345") == "th"
+
+
+def test_sentences_split_lines_and_join_short_thai_clauses() -> None:
+    text = "ข้อแรก สั้น\nทั้งนี้ อาเซียนอยู่ระหว่างการยกยุทธศาสตร์เพื่อรองรับการก้าวสู่ยุคการปฏิวัติอุตสาหกรรม ดังนี้"
+    spans = sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "ข้อแรก สั้น",
+        "ทั้งนี้ อาเซียนอยู่ระหว่างการยกยุทธศาสตร์เพื่อรองรับการก้าวสู่ยุคการปฏิวัติอุตสาหกรรม ดังนี้",
+    ]
+
+
+def test_very_long_sentences_are_cut() -> None:
+    text = " ".join(["คำ"] * 400)
+    assert all(b - a <= 320 for a, b in sentences(text))
+    assert sentences("") == []
