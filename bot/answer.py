@@ -89,7 +89,7 @@ def _marks(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     for token in analyze(text):
         if token.term not in terms:
             continue
-        if spans and text[spans[-1][1] : token.start].strip() == "":
+        if spans and text[spans[-1][1] : token.start].strip(" -–/") == "":
             spans[-1] = (spans[-1][0], token.end)  # neighbouring matches read as one mark
         else:
             spans.append((token.start, token.end))
@@ -106,8 +106,10 @@ def best_sentences(text: str, weights: dict[str, float]) -> list[tuple[int, int]
     scored.sort()
     chosen: list[tuple[int, int]] = []
     length = 0
+    best = -scored[0][0]
     for negative_score, _, start, end in scored:
-        if len(chosen) == MAX_SENTENCES or (chosen and negative_score == 0):
+        # Further sentences only when they hold at least half as much of the question.
+        if len(chosen) == MAX_SENTENCES or (chosen and -negative_score < max(best / 2, 1e-9)):
             break
         if chosen and length + end - start > EXCERPT_CHARS:
             continue

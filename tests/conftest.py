@@ -1,4 +1,4 @@
-"""Shared fixtures: the default corpus, its index, and the read-only ../shared data when present."""
+"""Shared fixtures: the default corpus, its index, and ../shared when it is present."""
 
 from __future__ import annotations
 

@@ -46,7 +46,9 @@ def test_excerpts_are_limited_and_paged(seed_index: SearchIndex) -> None:
     assert answer.page(1, 5).excerpts == answer.excerpts[1:]
 
 
-def _answer(text: str, language: str = "th", url: str | None = "https://example.org/a?b=1&c=2") -> Answer:
+def _answer(
+    text: str, language: str = "th", url: str | None = "https://example.org/a?b=1&c=2"
+) -> Answer:
     citation = Citation("doc", "ชื่อรายงาน <ทดสอบ>", "1.2.4", date(2020, 8, 13), url, "doc.txt")
     excerpt = Excerpt(text, ((0, 4),), citation, 1.0, text)
     return Answer("คำถาม <b>ตัวหนา</b> & more", language, (excerpt,) * 3, ("คำ",))
@@ -54,7 +56,9 @@ def _answer(text: str, language: str = "th", url: str | None = "https://example.
 
 def test_html_is_escaped_and_marks_are_bold() -> None:
     html = to_html(_answer("ข้าวไทย <script> & ราคา"))
-    assert html.splitlines()[0] == "ผลการค้นหาสำหรับ <i>คำถาม &lt;b&gt;ตัวหนา&lt;/b&gt; &amp; more</i>"
+    assert (
+        html.splitlines()[0] == "ผลการค้นหาสำหรับ <i>คำถาม &lt;b&gt;ตัวหนา&lt;/b&gt; &amp; more</i>"
+    )
     assert "<b>1. ชื่อรายงาน &lt;ทดสอบ&gt;</b>" in html
     assert "<i>ข้อ 1.2.4 · 13 สิงหาคม 2563 (2020-08-13)</i>" in html
     assert "<blockquote><b>ข้าว</b>ไทย &lt;script&gt; &amp; ราคา</blockquote>" in html

@@ -62,7 +62,15 @@ def test_eval_prints_metrics_and_writes_results(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["th"]["hit@3"] == 1.0
-    assert set(summary["all"]) >= {"hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "p50_ms", "p95_ms"}
+    assert set(summary["all"]) >= {
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "hit@10",
+        "mrr@10",
+        "p50_ms",
+        "p95_ms",
+    }
     assert result.stdout.splitlines()[0].split()[:3] == ["lang", "n", "hit@1"]
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 10

@@ -39,7 +39,14 @@ def test_folder_is_read_recursively_with_path_ids(tmp_path: Path) -> None:
     with lzma.open(tmp_path / "more.jsonl.xz", "wt", encoding="utf-8") as handle:
         handle.write(_records("x-1"))
     corpus = load_corpus([tmp_path])
-    assert sorted(r.doc_id for r in corpus.reports) == ["2024/01/item", "g-1", "notes", "r-1", "r-2", "x-1"]
+    assert sorted(r.doc_id for r in corpus.reports) == [
+        "2024/01/item",
+        "g-1",
+        "notes",
+        "r-1",
+        "r-2",
+        "x-1",
+    ]
     assert corpus.skipped == () and corpus.files_read == 5
 
 
@@ -73,7 +80,12 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_loads(tmp_path: Path) -
     assert [r.doc_id for r in corpus.reports] == ["good"]
     reasons = {note.path: note.message for note in corpus.skipped}
     assert set(reasons) == {
-        "empty.txt", "binary.txt", "latin.txt", "broken.jsonl.gz", "image.png", "dangling.txt"
+        "empty.txt",
+        "binary.txt",
+        "latin.txt",
+        "broken.jsonl.gz",
+        "image.png",
+        "dangling.txt",
     }
     assert "no text" in reasons["empty.txt"]
     assert "binary" in reasons["binary.txt"]

@@ -32,7 +32,9 @@ def test_postings_give_rank_bm25_scores_exactly() -> None:
         assert np.array_equal(postings.scores(query), reference.get_scores(query))
 
 
-def test_search_ranks_by_score_and_returns_only_passages_sharing_a_term(seed_index: SearchIndex) -> None:
+def test_search_ranks_by_score_and_returns_only_passages_sharing_a_term(
+    seed_index: SearchIndex,
+) -> None:
     hits = seed_index.search("เมืองอัจฉริยะ Blockchain", k=10)
     assert hits[0].passage.section == "1.2.4" and hits[0].report.doc_id == SEED_ID
     assert set(hits[0].matched) == {"เมือง", "อัจฉริยะ", "blockchain"}

@@ -6,7 +6,13 @@ from bot.text import analyze, clean, detect_language, sentences, stem_english, t
 
 
 def test_thai_words_are_segmented_and_stopwords_dropped() -> None:
-    assert tokenize("การพัฒนาเมืองอัจฉริยะของประเทศไทย") == ["การพัฒนา", "เมือง", "อัจฉริยะ", "ประเทศ", "ไทย"]
+    assert tokenize("การพัฒนาเมืองอัจฉริยะของประเทศไทย") == [
+        "การพัฒนา",
+        "เมือง",
+        "อัจฉริยะ",
+        "ประเทศ",
+        "ไทย",
+    ]
 
 
 def test_thai_digits_become_arabic() -> None:
