@@ -16,8 +16,10 @@ import numpy as np
 from rank_bm25 import BM25
 
 from bot import text
+from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
 from bot.reports import Report
+from bot.thaidate import BE_OFFSET
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -111,9 +113,7 @@ class Postings:
 
     def idf(self, term: str) -> float:
         """The term's idf; a term no document contains gets the highest possible idf."""
-        column = self.vocabulary.get(term)
-        containing = 0 if column is None else int(self.document_frequency[column])
-        return idf(self.size, containing)
+        return idf(self.size, self.frequency(term))
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows containing the term (ascending) and the term's weight in each."""
@@ -123,12 +123,32 @@ class Postings:
         start, end = self.indptr[column], self.indptr[column + 1]
         return self.indices[start:end], self.weights[start:end]
 
-    def scores(self, terms: Sequence[str]) -> np.ndarray:
-        """BM25 score of every row for the query terms (repeats count, as in rank-bm25)."""
+    def frequency_together(self, terms: Sequence[str]) -> int:
+        """How many documents hold all the terms (0 for none)."""
+        if not terms:
+            return 0
+        rows = self.postings(terms[0])[0]
+        for term in terms[1:]:
+            rows = np.intersect1d(rows, self.postings(term)[0], assume_unique=True)
+        return int(rows.size)
+
+    def frequency(self, term: str) -> int:
+        """How many documents hold the term."""
+        column = self.vocabulary.get(term)
+        return 0 if column is None else int(self.document_frequency[column])
+
+    def scores(
+        self, terms: Sequence[str], weighted: Mapping[str, float] | None = None
+    ) -> np.ndarray:
+        """BM25 score of every row for the query terms (repeats count, as in rank-bm25),
+        plus `weighted` terms whose contributions are scaled by their weight."""
         scores = np.zeros(self.size)
         for term in terms:
             rows, weights = self.postings(term)
             scores[rows] += weights
+        for term, factor in (weighted or {}).items():
+            rows, weights = self.postings(term)
+            scores[rows] += factor * weights
         return scores
 
     def contains(self, term: str, row: int) -> bool:
@@ -152,12 +172,43 @@ class Hit:
     position: int
 
 
+def _other_era(term: str) -> str | None:
+    """The same year in the other era: 2020 -> 2563, 2563 -> 2020; None for other terms."""
+    if len(term) != 4 or not term.isdigit():
+        return None
+    year = int(term)
+    if 1900 <= year <= 2100:
+        return str(year + BE_OFFSET)
+    if 1900 + BE_OFFSET <= year <= 2100 + BE_OFFSET:
+        return str(year - BE_OFFSET)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One thing a question asks about: its own word(s) and, for English, their Thai terms.
+
+    `alternatives` maps each term that stands for the concept to its share of the concept's
+    weight: 1.0 for the question's own terms, fractions for translations.
+    """
+
+    words: tuple[str, ...]
+    alternatives: Mapping[str, float]
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
-    """An analysed question: its index terms (repeats kept) and each distinct term's idf."""
+    """An analysed question.
+
+    `terms` are its own index terms with repeats, scored exactly as rank-bm25 scores a query;
+    `translations` are Thai terms added for its English words, each with a query weight below 1;
+    `weights` give every term that may match its idf times its weight (for picking sentences).
+    """
 
     text: str
     terms: tuple[str, ...]
+    translations: Mapping[str, float]
+    concepts: tuple[Concept, ...]
     weights: Mapping[str, float]
 
 
@@ -167,9 +218,13 @@ class SearchIndex:
     A question often names the report (its title words) and asks about one section of it, so a
     passage's score adds REPORT_WEIGHT times its report's score: the passage that answers wins
     inside the right report, and the right report's passages beat lookalikes in other reports.
+    English words are translated into Thai terms through the lexicon, senses weighted by how
+    often the corpus uses them, so "cabinet" finds คณะรัฐมนตรี rather than ตู้ (cupboard).
     """
 
     REPORT_WEIGHT = 2.0
+    MAX_SENSES = 4  # Thai renderings kept per English word or phrase
+    MIN_SENSE_SHARE = 0.5  # a rendering at least this common, relative to the most common
 
     def __init__(
         self,
@@ -178,10 +233,12 @@ class SearchIndex:
         tokenize: Tokenizer,
         passage_postings: Postings,
         report_postings: Postings,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.passages = tuple(passages)
         self.reports = {report.doc_id: report for report in reports}
         self.tokenize = tokenize
+        self.lexicon = lexicon
         self._passages = passage_postings
         self._reports = report_postings
         report_row = {doc_id: row for row, doc_id in enumerate(self.reports)}
@@ -191,7 +248,11 @@ class SearchIndex:
 
     @classmethod
     def build(
-        cls, passages: Sequence[Passage], reports: Iterable[Report], tokenize: Tokenizer
+        cls,
+        passages: Sequence[Passage],
+        reports: Iterable[Report],
+        tokenize: Tokenizer,
+        lexicon: Lexicon | None = None,
     ) -> SearchIndex:
         """Tokenize every passage (with its context) and precompute BM25 weights."""
         passages = tuple(passages)
@@ -207,66 +268,121 @@ class SearchIndex:
             tokenize,
             Postings.build(tokens),
             Postings.build(by_report.values()),
+            lexicon,
         )
 
     @classmethod
     def from_reports(
         cls, reports: Sequence[Report], tokenize: Tokenizer | None = None
     ) -> SearchIndex:
-        """Split reports into passages and index them (with the project tokenizer by default)."""
+        """Split reports into passages and index them with the project tokenizer and lexicon."""
         passages = [passage for report in reports for passage in split_report(report)]
-        return cls.build(passages, reports, tokenize or text.tokenize)
+        return cls.build(passages, reports, tokenize or text.tokenize, default_lexicon())
 
     def __len__(self) -> int:
         return len(self.passages)
 
-    def analyze(self, question: str) -> Query:
-        """The question's index terms and the passage-level idf of each distinct one."""
-        terms = tuple(self.tokenize(question))
-        return Query(
-            question, terms, {term: self._passages.idf(term) for term in dict.fromkeys(terms)}
-        )
+    def _translate(self, phrases: Sequence[str]) -> dict[str, float]:
+        """Thai terms for one English word or phrase, weighted by how much the corpus uses them.
 
-    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        The sense found in most passages gets weight 1; others count only when they are at
+        least half as common, in proportion. Rare senses would otherwise win on idf alone
+        ("cabinet" as ตู้, cupboard, in a corpus about the คณะรัฐมนตรี).
+        """
+        senses = []
+        for phrase in phrases:
+            terms = tuple(dict.fromkeys(self.tokenize(phrase)))
+            frequency = self._passages.frequency_together(terms)
+            if frequency:
+                senses.append((frequency, terms))
+        senses = sorted(senses, key=lambda sense: -sense[0])[: self.MAX_SENSES]
+        weights: dict[str, float] = {}
+        for frequency, terms in senses:
+            share = frequency / senses[0][0]
+            if share >= self.MIN_SENSE_SHARE:
+                for term in terms:
+                    weights[term] = max(weights.get(term, 0.0), share)
+        return weights
+
+    def analyze(self, question: str) -> Query:
+        """The question's terms, Thai translations of its English words, and its concepts."""
+        terms = tuple(self.tokenize(question))
+        translations: dict[str, float] = {}
+        concepts = []
+        translated: set[int] = set()
+        for match in self.lexicon.lookup(terms) if self.lexicon else []:
+            own = dict.fromkeys(terms[match.start : match.end], 1.0)
+            thai = {t: w for t, w in self._translate(match.thai).items() if t not in own}
+            for term, weight in thai.items():
+                translations[term] = max(translations.get(term, 0.0), weight)
+            concepts.append(Concept(terms[match.start : match.end], own | thai))
+            translated.update(range(match.start, match.end))
+        for position, term in enumerate(terms):
+            other = _other_era(term)
+            if other and position not in translated and self._passages.frequency(other):
+                translations[other] = 1.0
+                concepts.append(Concept((term,), {term: 1.0, other: 1.0}))
+                translated.add(position)
+        seen = {word for concept in concepts for word in concept.words}
+        for position, term in enumerate(terms):
+            if position not in translated and term not in seen:
+                seen.add(term)
+                concepts.append(Concept((term,), {term: 1.0}))
+        translations = {t: w for t, w in translations.items() if t not in terms}
+        weights = {term: self._passages.idf(term) for term in terms}
+        weights |= {term: self._passages.idf(term) * w for term, w in translations.items()}
+        return Query(question, terms, translations, tuple(concepts), weights)
+
+    def scores(self, query: Query) -> np.ndarray:
         """Blended score of every passage; 0 for passages sharing no term with the query."""
-        passage_scores = self._passages.scores(terms)
-        report_scores = self._reports.scores(terms)[self._report_of]
+        passage_scores = self._passages.scores(query.terms, query.translations)
+        report_scores = self._reports.scores(query.terms, query.translations)[self._report_of]
         return np.where(passage_scores > 0, passage_scores + self.REPORT_WEIGHT * report_scores, 0)
+
+    def _coverage(self, query: Query, postings: Postings, row: int, power: int) -> float:
+        """Share of the question's concepts found in one row, each weighted by idf ** power.
+
+        A concept's idf is the weighted mean idf of its alternatives the corpus knows; one
+        the corpus does not know at all weighs as much as the rarest word could.
+        """
+        total = found = 0.0
+        for concept in query.concepts:
+            known = {t: w for t, w in concept.alternatives.items() if postings.frequency(t)}
+            if known:
+                idf = sum(w * postings.idf(t) for t, w in known.items()) / sum(known.values())
+            else:
+                idf = postings.idf(concept.words[0])
+            total += idf**power
+            if any(postings.contains(term, row) for term in known):
+                found += idf**power
+        return found / total if total else 0.0
 
     def search(self, question: str | Query, k: int = 10) -> list[Hit]:
         """The k best passages sharing at least one term with the question, best first."""
         query = question if isinstance(question, Query) else self.analyze(question)
         if not query.terms or not self.passages or k <= 0:
             return []
-        scores = self.scores(query.terms)
+        scores = self.scores(query)
         candidates = np.flatnonzero(scores > 0)
         if candidates.size > k:
             # Everything scoring at least the k-th best score, so ties at the cut stay ordered.
             kth = np.partition(scores[candidates], candidates.size - k)[candidates.size - k]
             candidates = candidates[scores[candidates] >= kth]
         ranked = sorted(candidates.tolist(), key=lambda row: (-scores[row], row))[:k]
-        total = sum(query.weights.values())
-        # Report coverage weighs terms by squared report-level idf: a question's rarest words
-        # decide whether a report is really about it (calibrated in answer.MIN_REPORT_COVERAGE).
-        specificity = {term: self._reports.idf(term) ** 2 for term in query.weights}
-        total_specificity = sum(specificity.values())
         hits = []
         for row in ranked:
-            matched = tuple(term for term in query.weights if self._passages.contains(term, row))
-            report_row = int(self._report_of[row])
-            in_report = [
-                term for term in query.weights if self._reports.contains(term, report_row)
-            ]
             passage = self.passages[row]
+            report_row = int(self._report_of[row])
             hits.append(
                 Hit(
                     passage=passage,
                     report=self.reports[passage.doc_id],
                     score=float(scores[row]),
-                    matched=matched,
-                    coverage=sum(query.weights[term] for term in matched) / total,
-                    report_coverage=sum(specificity[term] for term in in_report)
-                    / total_specificity,
+                    matched=tuple(t for t in query.weights if self._passages.contains(t, row)),
+                    coverage=self._coverage(query, self._passages, row, 1),
+                    # Squared report-level idf: a question's rarest words decide whether a
+                    # report is really about it (calibrated in answer.MIN_REPORT_COVERAGE).
+                    report_coverage=self._coverage(query, self._reports, report_row, 2),
                     position=row,
                 )
             )

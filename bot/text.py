@@ -26,10 +26,11 @@ THAI_ENGINE = "nlpo3"
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 # One alternative per kind of run. Numbers keep their grouping and ranges whole (1,234.56,
-# 2020-2025, 13/08/2563); Latin words keep inner hyphens, dots and apostrophes (COVID-19, U.S.);
-# a Thai run may contain dots so abbreviations such as ค.ศ. and ครม. reach the segmenter whole.
+# 2020-2025, 13/08/2563) and drop English ordinal endings (15th); Latin words keep inner
+# hyphens, dots and apostrophes (COVID-19, U.S.); a Thai run may contain dots so that
+# abbreviations such as ค.ศ. and ครม. reach the segmenter whole.
 _RUN = re.compile(
-    r"(?P<num>\d+(?:[.,:/]\d+)*(?:-\d+(?:[.,]\d+)*)*)"
+    r"(?P<num>\d+(?:[.,:/]\d+)*(?:-\d+(?:[.,]\d+)*)*)(?:st|nd|rd|th)?"
     r"|(?P<latin>[A-Za-z\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F]*(?:[-'’.&][A-Za-z0-9\u00C0-\u024F]+)*)"
     r"|(?P<thai>[\u0E00-\u0E4F\u0E5A-\u0E7F]+(?:\.[\u0E00-\u0E4F\u0E5A-\u0E7F]+)*\.?)"
 )
@@ -113,6 +114,9 @@ def _run_tokens(kind: str, run: str, offset: int) -> Iterator[Token]:
                 yield Token(_thai_term(piece), start, position)
         return
     term = run.lower().replace("’", "'")
+    if kind == "num":
+        term = term.rstrip("stndrh")  # an English ordinal (15th) is the number
+        run = run[: len(term)]
     if kind == "latin":
         term = stem_english(term.removesuffix("'s"))
     yield Token(term, offset, offset + len(run))

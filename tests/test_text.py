@@ -87,3 +87,9 @@ def test_very_long_sentences_are_cut() -> None:
     text = " ".join(["คำ"] * 400)
     assert all(b - a <= 320 for a, b in sentences(text))
     assert sentences("") == []
+
+
+def test_english_ordinals_are_their_numbers() -> None:
+    assert tokenize("the 15th ASEAN Summit, 2nd and 3rd phases") == [
+        "15", "asean", "summit", "2", "3", "phase"
+    ]  # fmt: skip

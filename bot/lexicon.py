@@ -1,0 +1,98 @@
+"""Stage: English words of a question -> Thai terms. The lexicon behind English questions.
+
+Two sources, both shipped in `bot/data/`: a hand-checked glossary of government terms, which
+wins where it has an entry ("cabinet" -> คณะรัฐมนตรี, not ตู้ "cupboard"), and the lexicon built
+from Thai WordNet, Princeton WordNet 3.0 and the Thai-English transliteration dictionary
+(`python -m bot.lexicon_build`). Entries are keyed by the English words as `text.tokenize`
+gives them, so "Ministries of Finance" finds "ministry of finance".
+"""
+
+from __future__ import annotations
+
+import lzma
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from bot.text import tokenize
+
+MAX_PHRASE_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """English question terms [start, end) and the Thai phrases they translate to."""
+
+    start: int
+    end: int
+    thai: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """English term sequences -> Thai phrases, looked up longest match first."""
+
+    entries: Mapping[tuple[str, ...], tuple[str, ...]]
+
+    @classmethod
+    def parse(cls, *sources: Iterable[str]) -> Lexicon:
+        """From `english<TAB>thai|thai` lines; an earlier source's entry wins over a later one."""
+        entries: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for lines in sources:
+            for line in lines:
+                if line.startswith("#") or "\t" not in line:
+                    continue
+                english, thai = line.rstrip("\n").split("\t", 1)
+                key = tuple(tokenize(english))
+                phrases = tuple(phrase.strip() for phrase in thai.split("|") if phrase.strip())
+                if key and phrases and len(key) <= MAX_PHRASE_WORDS and key not in entries:
+                    entries[key] = phrases
+        return cls(entries)
+
+    def _single(self, word: str) -> tuple[str, ...] | None:
+        """One word's entry, trying base forms the light stemmer leaves alone."""
+        for form in _base_forms(word):
+            if thai := self.entries.get((form,)):
+                return thai
+        return None
+
+    def lookup(self, terms: Sequence[str]) -> list[Match]:
+        """Translatable runs of `terms`, left to right, each as long as the lexicon knows."""
+        matches = []
+        position = 0
+        while position < len(terms):
+            found = None
+            if terms[position].isascii():
+                for length in range(min(MAX_PHRASE_WORDS, len(terms) - position), 1, -1):
+                    if thai := self.entries.get(tuple(terms[position : position + length])):
+                        found = Match(position, position + length, thai)
+                        break
+                else:
+                    if thai := self._single(terms[position]):
+                        found = Match(position, position + 1, thai)
+            if found:
+                matches.append(found)
+                position = found.end
+            else:
+                position += 1
+        return matches
+
+
+def _base_forms(word: str) -> list[str]:
+    """The word, then guesses at its base form: promoting -> promote, promot; damaged -> damage."""
+    forms = [word]
+    for ending, replacements in (("ing", ("e", "")), ("ed", ("e", "")), ("al", ("",))):
+        if word.endswith(ending) and len(word) > len(ending) + 3:
+            stem = word[: -len(ending)]
+            forms += [stem + replacement for replacement in replacements]
+    return forms
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The glossary and the WordNet lexicon shipped in bot/data (read once, ~1 s)."""
+    data = resources.files("bot") / "data"
+    glossary = (data / "glossary.tsv").read_text(encoding="utf-8").splitlines()
+    with lzma.open(str(data / "en_th_lexicon.tsv.xz"), "rt", encoding="utf-8") as handle:
+        return Lexicon.parse(glossary, handle)

@@ -1,0 +1,77 @@
+"""English questions over Thai reports: the lexicon, sense weighting, and translated search."""
+
+from __future__ import annotations
+
+from bot.index import SearchIndex
+from bot.lexicon import Lexicon, Match, default_lexicon
+from bot.passages import Passage
+from bot.reports import Report
+from bot.text import tokenize
+
+
+def test_longest_english_phrase_wins_and_glossary_overrides_wordnet() -> None:
+    lexicon = Lexicon.parse(
+        ["smart city\tเมืองอัจฉริยะ", "cabinet\tคณะรัฐมนตรี|ครม."],
+        ["smart\tฉลาด", "city\tเมือง", "cabinet\tตู้"],
+    )
+    terms = tokenize("Smart City cabinets")
+    assert lexicon.lookup(terms) == [
+        Match(0, 2, ("เมืองอัจฉริยะ",)),
+        Match(2, 3, ("คณะรัฐมนตรี", "ครม.")),
+    ]
+
+
+def test_shipped_lexicon_knows_government_terms() -> None:
+    lexicon = default_lexicon()
+    assert lexicon.entries[("ministry", "finance")] == ("กระทรวงการคลัง",)
+    assert "งบประมาณ" in lexicon.entries[("budget",)]
+    assert "อ่างเก็บน้ำ" in lexicon.entries[("reservoir",)]  # from WordNet, not the glossary
+    assert len(lexicon.entries) > 50_000
+
+
+def _index(lexicon: Lexicon, *texts: str) -> SearchIndex:
+    reports = [Report(f"r{i}", f"report {i}", text) for i, text in enumerate(texts)]
+    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
+    return SearchIndex.build(passages, reports, tokenize, lexicon)
+
+
+def test_senses_are_weighted_by_how_often_the_corpus_uses_them() -> None:
+    lexicon = Lexicon.parse(["cabinet\tตู้|คณะรัฐมนตรี"])
+    index = _index(
+        lexicon,
+        "คณะรัฐมนตรีมีมติเห็นชอบ",
+        "คณะรัฐมนตรีรับทราบรายงาน",
+        "คณะรัฐมนตรีอนุมัติงบประมาณ",
+        "จัดซื้อตู้ เพื่อเก็บเอกสาร",
+    )
+    query = index.analyze("cabinet")
+    assert query.translations == {"คณะรัฐมนตรี": 1.0}  # ตู้ is in 1 passage, under half
+    assert index.search(query, k=1)[0].report.doc_id == "r0"
+
+
+def test_english_question_finds_the_thai_passage(seed_index: SearchIndex) -> None:
+    [first, *_] = seed_index.search("smart city", k=3)
+    assert first.passage.section == "1.2.4"
+    assert "เมือง" in first.matched and "อัจฉริยะ" in first.matched
+    assert first.report_coverage == 1.0
+
+
+def test_unknown_english_words_are_not_translated(seed_index: SearchIndex) -> None:
+    query = seed_index.analyze("zzyzx quux")
+    assert query.translations == {} and seed_index.search(query) == []
+
+
+def test_base_forms_find_words_the_light_stemmer_keeps() -> None:
+    lexicon = Lexicon.parse(["promote\tส่งเสริม", "damage\tความเสียหาย", "environment\tสิ่งแวดล้อม"])
+    assert [m.thai for m in lexicon.lookup(tokenize("promoting damaged environmental"))] == [
+        ("ส่งเสริม",),
+        ("ความเสียหาย",),
+        ("สิ่งแวดล้อม",),
+    ]
+
+
+def test_years_match_across_eras() -> None:
+    index = _index(Lexicon.parse([]), "แผนปี 2563 ของกระทรวง", "งบประมาณปี 2564", "ASEAN 2020")
+    assert index.search("plan 2020", k=3)[0].report.doc_id in {"r0", "r2"}
+    assert {hit.report.doc_id for hit in index.search("2563", k=3)} == {"r0", "r2"}
+    assert {hit.report.doc_id for hit in index.search("ปี 2020", k=2)} == {"r0", "r2"}
