@@ -53,12 +53,14 @@ class Answer:
     """A question, its language, and the cited excerpts that answer it (none: nothing found).
 
     Excerpts are best first; a reply shows a page of them (`page`), numbered from start + 1.
+    `translations` pairs the question's English words with the Thai words they matched.
     """
 
     question: str
     language: Language
     excerpts: tuple[Excerpt, ...]
     terms: tuple[str, ...]
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def found(self) -> bool:
@@ -168,7 +170,18 @@ def compose(
             continue
         per_report[hit.report.doc_id] = seen + 1
         excerpts.append(excerpt(hit, weights))
-    return Answer(question, language, tuple(excerpts), query.terms)
+    return Answer(question, language, tuple(excerpts), query.terms, _translations(query, hits))
+
+
+def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """English words of the question and the Thai words they matched in the hits."""
+    matched = {term for hit in hits for term in hit.matched}
+    pairs = []
+    for concept in query.concepts:
+        thai = tuple(t for t in concept.alternatives if t not in concept.words and t in matched)
+        if thai and concept.words[0].isascii():
+            pairs.append((" ".join(dict.fromkeys(concept.words)), thai))
+    return tuple(pairs)
 
 
 def ask(index: SearchIndex, question: str, max_excerpts: int = MAX_EXCERPTS) -> Answer:

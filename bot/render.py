@@ -30,6 +30,7 @@ class Words:
     date: Callable[..., str]
     link: str
     more_cut: str
+    matched_thai: str
 
 
 THAI = Words(
@@ -42,6 +43,7 @@ THAI = Words(
     date=format_thai,
     link="ลิงก์ต้นฉบับ",
     more_cut="มีผลเพิ่มเติมที่ตัดออกเพราะข้อความยาวเกินไป",
+    matched_thai="คำภาษาไทยที่ตรงกัน",
 )
 ENGLISH = Words(
     found="Results for",
@@ -53,6 +55,7 @@ ENGLISH = Words(
     date=format_english,
     link="original",
     more_cut="more results were left out to fit one message",
+    matched_thai="Thai words matched",
 )
 
 
@@ -111,11 +114,20 @@ def _html_block(number: int, excerpt: Excerpt, words: Words) -> str:
     return "\n".join(lines)
 
 
+def translation_line(answer: Answer, words: Words) -> str:
+    """`Thai words matched: smart city → เมือง, อัจฉริยะ; ...`, or "" when nothing was translated."""
+    if not answer.translations:
+        return ""
+    pairs = "; ".join(f"{english} → {', '.join(thai)}" for english, thai in answer.translations)
+    return shorten(f"{words.matched_thai}: {pairs}", 300)
+
+
 def _html_header(answer: Answer, words: Words) -> str:
     question = _escape(shorten(answer.question, QUESTION_CHARS))
     if not answer.found:
         return f"{words.not_found}\n<i>{question}</i>\n{words.hint}"
-    return f"{words.found} <i>{question}</i>"
+    translated = translation_line(answer, words)
+    return f"{words.found} <i>{question}</i>" + (f"\n{_escape(translated)}" if translated else "")
 
 
 def to_html(answer: Answer, limit: int = TELEGRAM_LIMIT, first_number: int = 1) -> str:
@@ -139,7 +151,8 @@ def to_text(answer: Answer, first_number: int = 1) -> str:
     question = shorten(answer.question, QUESTION_CHARS)
     if not answer.found:
         return f"{words.not_found}\n{question}\n{words.hint}"
-    blocks = [f"{words.found}: {question}"]
+    translated = translation_line(answer, words)
+    blocks = [f"{words.found}: {question}" + (f"\n{translated}" if translated else "")]
     for number, excerpt in enumerate(answer.excerpts, start=first_number):
         citation = excerpt.citation
         lines = [

@@ -109,3 +109,18 @@ def test_huge_question_is_shortened_in_the_reply(seed_index: SearchIndex) -> Non
     assert answer.found
     assert telegram_length(to_html(answer)) <= TELEGRAM_LIMIT
     assert len(to_text(answer).splitlines()[0]) < 200
+
+
+def test_english_answer_quotes_thai_and_names_the_thai_words_it_matched(
+    seed_index: SearchIndex,
+) -> None:
+    answer = ask(seed_index, "smart city")
+    assert answer.language == "en"
+    assert answer.translations == (("smart city", ("เมือง", "อัจฉริยะ")),)
+    assert "เมืองอัจฉริยะ" in answer.excerpts[0].text
+    text = to_text(answer)
+    assert text.splitlines()[:2] == [
+        "Results for: smart city",
+        "Thai words matched: smart city → เมือง, อัจฉริยะ",
+    ]
+    assert "«เมืองอัจฉริยะ»" in text
