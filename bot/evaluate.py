@@ -176,6 +176,7 @@ def outcome_record(outcome: Outcome) -> dict[str, Any]:
                 "section": hit.passage.section,
                 "text": hit.passage.text,
                 "score": round(hit.score, 6),
+                "report_coverage": round(hit.report_coverage, 4),
             }
             for hit in outcome.hits
         ],

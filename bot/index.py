@@ -19,6 +19,7 @@ from bot import text
 from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
 from bot.reports import Report
+from bot.spelling import correct_tokens
 from bot.thaidate import BE_OFFSET
 
 Tokenizer = Callable[[str], list[str]]
@@ -308,9 +309,16 @@ class SearchIndex:
                     weights[term] = max(weights.get(term, 0.0), share)
         return weights
 
+    def _popularity(self, term: str) -> int:
+        known = self.lexicon is not None and (term,) in self.lexicon.entries
+        return self._passages.frequency(term) + int(known)
+
     def analyze(self, question: str) -> Query:
         """The question's terms, Thai translations of its English words, and its concepts."""
-        terms = tuple(self.tokenize(question))
+        tokens = text.analyze(text.clean(question))
+        known = self.lexicon.knows if self.lexicon else lambda word: False
+        corrected = correct_tokens(tokens, self._popularity, known)
+        terms = tuple(term for term in corrected if text.is_index_term(term))
         translations: dict[str, float] = {}
         concepts = []
         translated: set[int] = set()

@@ -34,21 +34,29 @@ class Lexicon:
     """English term sequences -> Thai phrases, looked up longest match first."""
 
     entries: Mapping[tuple[str, ...], tuple[str, ...]]
+    english: frozenset[str] = frozenset()
 
     @classmethod
-    def parse(cls, *sources: Iterable[str]) -> Lexicon:
-        """From `english<TAB>thai|thai` lines; an earlier source's entry wins over a later one."""
+    def parse(cls, *sources: Iterable[str], english: Iterable[str] = ()) -> Lexicon:
+        """From `english<TAB>thai|thai` lines; an earlier source's entry wins over a later one.
+
+        `english` lists English words known to exist, translatable or not (for spelling).
+        """
         entries: dict[tuple[str, ...], tuple[str, ...]] = {}
         for lines in sources:
             for line in lines:
                 if line.startswith("#") or "\t" not in line:
                     continue
-                english, thai = line.rstrip("\n").split("\t", 1)
-                key = tuple(tokenize(english))
+                source_words, thai = line.rstrip("\n").split("\t", 1)
+                key = tuple(tokenize(source_words))
                 phrases = tuple(phrase.strip() for phrase in thai.split("|") if phrase.strip())
                 if key and phrases and len(key) <= MAX_PHRASE_WORDS and key not in entries:
                     entries[key] = phrases
-        return cls(entries)
+        return cls(entries, frozenset(word.strip().lower() for word in english))
+
+    def knows(self, word: str) -> bool:
+        """Whether `word` (or a base form of it) is an English word or a translatable term."""
+        return any((form,) in self.entries or form in self.english for form in _base_forms(word))
 
     def _single(self, word: str) -> tuple[str, ...] | None:
         """One word's entry, trying base forms the light stemmer leaves alone."""
@@ -82,7 +90,8 @@ class Lexicon:
 def _base_forms(word: str) -> list[str]:
     """The word, then guesses at its base form: promoting -> promote, promot; damaged -> damage."""
     forms = [word]
-    for ending, replacements in (("ing", ("e", "")), ("ed", ("e", "")), ("al", ("",))):
+    endings = (("ing", ("e", "")), ("ed", ("e", "")), ("al", ("",)), ("y", ("ie",)))
+    for ending, replacements in endings:
         if word.endswith(ending) and len(word) > len(ending) + 3:
             stem = word[: -len(ending)]
             forms += [stem + replacement for replacement in replacements]
@@ -94,5 +103,7 @@ def default_lexicon() -> Lexicon:
     """The glossary and the WordNet lexicon shipped in bot/data (read once, ~1 s)."""
     data = resources.files("bot") / "data"
     glossary = (data / "glossary.tsv").read_text(encoding="utf-8").splitlines()
+    with lzma.open(str(data / "english_words.txt.xz"), "rt", encoding="utf-8") as handle:
+        english = handle.read().split()
     with lzma.open(str(data / "en_th_lexicon.tsv.xz"), "rt", encoding="utf-8") as handle:
-        return Lexicon.parse(glossary, handle)
+        return Lexicon.parse(glossary, handle, english=english)

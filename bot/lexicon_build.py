@@ -26,6 +26,7 @@ import pythainlp
 PYTHAINLP_CORPUS = Path(pythainlp.__file__).resolve().parent / "corpus"
 WORDNET_DIR = Path("/usr/share/wordnet")
 OUTPUT = Path(__file__).resolve().parent / "data" / "en_th_lexicon.tsv.xz"
+ENGLISH_WORDS = "english_words.txt.xz"
 # WordNet marks satellite adjectives 's' in data.adj; Thai WordNet writes them as '-a' or '-s'.
 _POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
 
@@ -89,6 +90,11 @@ def build(wordnet_dir: Path = WORDNET_DIR, output: Path = OUTPUT) -> int:
         handle.write("# en\tth (|-separated). Sources and licences: bot/data/LICENSES.md\n")
         for lemma in sorted(pairs):
             handle.write(f"{lemma}\t{'|'.join(pairs[lemma])}\n")
+    # Every one-word English lemma, translated or not: the spelling corrector must know that
+    # "recipe" is a word even though the lexicon has no Thai for it.
+    words = sorted({lemma for lemmas in english.values() for lemma in lemmas if lemma.isalpha()})
+    with lzma.open(output.with_name(ENGLISH_WORDS), "wt", encoding="utf-8", preset=9) as handle:
+        handle.write("\n".join(words) + "\n")
     return len(pairs)
 
 

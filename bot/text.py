@@ -7,14 +7,16 @@ same words in a question produce the same terms.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from pythainlp.corpus import thai_stopwords
+from pythainlp.corpus import thai_stopwords, thai_words
 from pythainlp.tokenize import word_tokenize
+from pythainlp.util import Trie, dict_trie
 from pythainlp.util import normalize as thai_normalize
 
 Language = Literal["th", "en", "mixed"]
@@ -22,6 +24,8 @@ Language = Literal["th", "en", "mixed"]
 # nlpo3 gives the same Thai tokens as newmm (checked on the seed) 5-7x faster and is not
 # quadratic on long runs; we still feed it one script run at a time.
 THAI_ENGINE = "nlpo3"
+MIN_COMPOUND_CHARS = 9  # dictionary words this long are checked for being compounds
+MIN_PART_CHARS = 3
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -104,6 +108,40 @@ def _is_word(piece: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in piece)
 
 
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[Trie, frozenset[str]]:
+    words = thai_words()
+    return dict_trie(words), frozenset(words)
+
+
+_dictionary_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1 << 16)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The dictionary words a long dictionary word is made of, or () when it is not a compound.
+
+    pythainlp's dictionary holds compounds such as กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม, which
+    the segmenter keeps whole; their parts (กระทรวง, ดิจิทัล, ...) are indexed too so that a
+    question naming only part of it still matches. A split into any piece shorter than
+    MIN_PART_CHARS (เทคโนโลยี -> เทคโน โล ยี) is not a real compound.
+    """
+    if len(word) < MIN_COMPOUND_CHARS:
+        return ()
+    trie, words = _dictionary()
+    if word not in words:
+        return ()
+    with _dictionary_lock:  # the trie is shared; the word leaves it only for this split
+        trie.remove(word)
+        try:
+            parts = word_tokenize(word, custom_dict=trie, engine="newmm", keep_whitespace=False)
+        finally:
+            trie.add(word)
+    if len(parts) < 2 or any(len(p) < MIN_PART_CHARS or p not in words for p in parts):
+        return ()
+    return tuple(parts)
+
+
 def _run_tokens(kind: str, run: str, offset: int) -> Iterator[Token]:
     if kind == "thai":
         position = offset
@@ -112,6 +150,10 @@ def _run_tokens(kind: str, run: str, offset: int) -> Iterator[Token]:
             position = start + len(piece)
             if _is_word(piece):
                 yield Token(_thai_term(piece), start, position)
+                part_start = start
+                for part in compound_parts(piece):
+                    yield Token(_thai_term(part), part_start, part_start + len(part))
+                    part_start += len(part)
         return
     term = run.lower().replace("’", "'")
     if kind == "num":
@@ -148,7 +190,8 @@ def analyze(text: str) -> list[Token]:
 def stopwords() -> frozenset[str]:
     """Thai (pythainlp's list plus chatty particles) and English stopwords, as terms."""
     thai = {_thai_term(word) for word in thai_stopwords()} | _EXTRA_THAI_STOPWORDS
-    return frozenset(thai) | ENGLISH_STOPWORDS
+    english = ENGLISH_STOPWORDS | {stem_english(word) for word in ENGLISH_STOPWORDS}
+    return frozenset(thai) | english
 
 
 def is_stopword(term: str) -> bool:
@@ -156,15 +199,14 @@ def is_stopword(term: str) -> bool:
     return term in stopwords()
 
 
-def _is_index_term(term: str, stop: frozenset[str]) -> bool:
-    # A lone Latin letter (the b of a pasted <b> tag, list markers a. b. c.) names nothing.
-    return term not in stop and not (len(term) == 1 and term.isascii() and term.isalpha())
+def is_index_term(term: str) -> bool:
+    """False for stopwords and lone Latin letters (the b of a pasted <b> tag, list markers)."""
+    return term not in stopwords() and not (len(term) == 1 and term.isascii() and term.isalpha())
 
 
 def tokenize(text: str) -> list[str]:
     """Index terms of `text`: analysed; stopwords, lone letters and punctuation dropped."""
-    stop = stopwords()
-    return [token.term for token in analyze(clean(text)) if _is_index_term(token.term, stop)]
+    return [token.term for token in analyze(clean(text)) if is_index_term(token.term)]
 
 
 _SENTENCE_END = re.compile(r"\n+|(?<=[.!?;])\s+|(?<=[\u0E00-\u0E7F)”\"'])\s+(?=\S)")

@@ -75,4 +75,4 @@ def test_eval_prints_metrics_and_writes_results(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 10
     assert set(lines[0]) == {"id", "lang", "answered", "hits"}
-    assert set(lines[0]["hits"][0]) == {"doc", "section", "text", "score"}
+    assert set(lines[0]["hits"][0]) == {"doc", "section", "text", "score", "report_coverage"}

@@ -93,3 +93,11 @@ def test_english_ordinals_are_their_numbers() -> None:
     assert tokenize("the 15th ASEAN Summit, 2nd and 3rd phases") == [
         "15", "asean", "summit", "2", "3", "phase"
     ]  # fmt: skip
+
+
+def test_dictionary_compounds_are_also_indexed_by_their_parts() -> None:
+    assert tokenize("กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม") == [
+        "กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม", "กระทรวง", "ดิจิทัล", "เศรษฐกิจ", "สังคม"
+    ]  # fmt: skip
+    assert tokenize("เทคโนโลยี") == ["เทคโนโลยี"]  # เทคโน โล ยี is no compound
+    assert tokenize("กระทรวง") == ["กระทรวง"]
