@@ -35,6 +35,7 @@ def cabinet_index() -> SearchIndex:
 def test_seed_dev(seed_index: SearchIndex) -> None:
     summary = _summary(seed_index, shared_path("eval/seed_dev.jsonl"))
     assert summary["th"]["hit@3"] == 1.0
+    assert summary["en"]["hit@3"] == 1.0  # smart city, Thai Chana: through the lexicon
     assert summary["all"]["unanswerable_abstained"] == 1.0
 
 
@@ -44,16 +45,16 @@ def test_offtopic_questions_abstain_on_the_seed(seed_index: SearchIndex) -> None
 
 def test_cabinet_dev(cabinet_index: SearchIndex) -> None:
     summary = _summary(cabinet_index, shared_path("eval/cabinet_dev.jsonl"))["all"]
-    assert summary["hit@1"] >= 0.45
+    assert summary["hit@1"] >= 0.5
     assert summary["hit@5"] >= 0.75
     assert summary["unanswerable_abstained"] >= 0.75
-    assert summary["answerable_abstained"] <= 0.15
+    assert summary["answerable_abstained"] <= 0.2
 
 
 def test_offtopic_questions_mostly_abstain_on_the_archive(cabinet_index: SearchIndex) -> None:
-    assert _summary(cabinet_index, OFFTOPIC)["all"]["unanswerable_abstained"] >= 0.8
+    assert _summary(cabinet_index, OFFTOPIC)["all"]["unanswerable_abstained"] >= 0.6
 
 
 def test_enth_dev(cabinet_index: SearchIndex) -> None:
     summary = _summary(cabinet_index, shared_path("eval/enth_dev.jsonl"))["all"]
-    assert summary["hit@5"] >= 0.3
+    assert summary["hit@5"] >= 0.6
