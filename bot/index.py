@@ -20,7 +20,7 @@ from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
 from bot.reports import Report
 from bot.spelling import correct_tokens
-from bot.thaidate import BE_OFFSET
+from bot.thaidate import BE_OFFSET, Period, find_period
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -212,6 +212,7 @@ class Query:
     concepts: tuple[Concept, ...]
     weights: Mapping[str, float]
     translated: bool = False
+    period: Period | None = None
 
 
 class SearchIndex:
@@ -228,6 +229,10 @@ class SearchIndex:
     # Translated words bring loose senses that a long report matches by chance, so English
     # questions lean more on the passage itself (enth_dev hit@5 0.59 at 2.0, 0.65 at 1.0).
     TRANSLATED_REPORT_WEIGHT = 1.0
+    # A question naming a month or year ("มิถุนายน 2563", "in June 2020") lifts reports of
+    # meetings then, without hiding others: years in questions often name other things.
+    MONTH_BOOST = 0.3
+    YEAR_BOOST = 0.15
     MAX_SENSES = 4  # Thai renderings kept per English word or phrase
     MIN_SENSE_SHARE = 0.5  # a rendering at least this common, relative to the most common
 
@@ -250,6 +255,10 @@ class SearchIndex:
         self._report_of = np.array(
             [report_row[passage.doc_id] for passage in self.passages], dtype=np.int64
         )
+        meetings = [self.reports[passage.doc_id].meeting_date for passage in self.passages]
+        self._meeting = np.array(
+            [(day.year, day.month) if day else (0, 0) for day in meetings], dtype=np.int64
+        ).reshape(-1, 2)
 
     @classmethod
     def build(
@@ -344,14 +353,33 @@ class SearchIndex:
         translations = {t: w for t, w in translations.items() if t not in terms}
         weights = {term: self._passages.idf(term) for term in terms}
         weights |= {term: self._passages.idf(term) * w for term, w in translations.items()}
-        return Query(question, terms, translations, tuple(concepts), weights, english_rendered)
+        return Query(
+            question,
+            terms,
+            translations,
+            tuple(concepts),
+            weights,
+            english_rendered,
+            find_period(question),
+        )
 
     def scores(self, query: Query) -> np.ndarray:
         """Blended score of every passage; 0 for passages sharing no term with the query."""
         passage_scores = self._passages.scores(query.terms, query.translations)
         report_scores = self._reports.scores(query.terms, query.translations)[self._report_of]
         weight = self.TRANSLATED_REPORT_WEIGHT if query.translated else self.REPORT_WEIGHT
-        return np.where(passage_scores > 0, passage_scores + weight * report_scores, 0)
+        scores = np.where(passage_scores > 0, passage_scores + weight * report_scores, 0)
+        if query.period is not None:
+            scores *= self._period_boost(query.period)
+        return scores
+
+    def _period_boost(self, period: Period) -> np.ndarray:
+        """Score factors favouring reports from the meeting month or year the question names."""
+        in_year = self._meeting[:, 0] == period.year
+        if period.month is None:
+            return np.where(in_year, 1 + self.YEAR_BOOST, 1.0)
+        in_month = in_year & (self._meeting[:, 1] == period.month)
+        return np.where(in_month, 1 + self.MONTH_BOOST, np.where(in_year, 1 + self.YEAR_BOOST, 1))
 
     def _coverage(self, query: Query, postings: Postings, row: int, power: int) -> float:
         """Share of the question's concepts found in one row, each weighted by idf ** power.

@@ -6,6 +6,7 @@ Pure helpers shared by the report parser (meeting dates) and the answer stage (c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 BE_OFFSET = 543
@@ -104,3 +105,50 @@ def format_thai(day: date) -> str:
 def format_english(day: date) -> str:
     """13 August 2020."""
     return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A year, or a month of a year, that a question asks about (Common Era)."""
+
+    year: int
+    month: int | None = None
+
+    def contains(self, day: date | None) -> bool:
+        """Whether `day` falls in this period."""
+        if day is None or day.year != self.year:
+            return False
+        return self.month is None or day.month == self.month
+
+
+_ENGLISH_MONTH_NUMBER = {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, start=1)}
+_ENGLISH_MONTH_NUMBER |= {name[:3].lower(): n for name, n in list(_ENGLISH_MONTH_NUMBER.items())}
+_YEAR = r"(?P<year>[0-9๐-๙]{4}|[0-9๐-๙]{2}(?![0-9๐-๙]))"
+_MONTH_YEAR = re.compile(rf"(?P<month>{_MONTH_PATTERN})\s*(?:พ\.ศ\.\s*)?{_YEAR}")
+_ENGLISH_MONTH_YEAR = re.compile(
+    r"\b(?P<month>" + "|".join(sorted(_ENGLISH_MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
+    r"\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_MARKED_YEAR = re.compile(
+    rf"(?:ปี(?:งบประมาณ|งบ)?|พ\.ศ\.|ค\.ศ\.|\byear\b|\bin\b|\bB\.E\.)\s*{_YEAR}", re.IGNORECASE
+)
+
+
+def _year(text: str) -> int:
+    return year_to_ce(int(text.translate(_THAI_DIGITS)))
+
+
+def find_period(text: str) -> Period | None:
+    """The month or year a question names: มิถุนายน 2563, มิ.ย. 63, June 2020, ปี 2563, in 2020."""
+    for pattern, months in ((_MONTH_YEAR, _MONTH_NUMBER), (_ENGLISH_MONTH_YEAR, None)):
+        if match := pattern.search(text):
+            month = (
+                months[match["month"]] if months else _ENGLISH_MONTH_NUMBER[match["month"].lower()]
+            )
+            return Period(_year(match["year"]), month)
+    if match := _MARKED_YEAR.search(text):
+        year = _year(match["year"])
+        if 1900 <= year <= 2200:
+            return Period(year)
+    return None

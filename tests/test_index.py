@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 from rank_bm25 import BM25Okapi
 
@@ -9,6 +11,7 @@ from bot.index import LuceneBM25, Postings, SearchIndex
 from bot.passages import Passage
 from bot.reports import Report
 from bot.text import tokenize
+from bot.thaidate import Period, find_period
 from tests.conftest import SEED_ID
 
 
@@ -67,3 +70,22 @@ def test_empty_corpus_and_empty_question_give_no_hits() -> None:
     assert _index("ข้าว").search("") == []
     assert _index("ข้าว").search("และ ของ the") == []
     assert _index("ข้าว").search("ข้าว", k=0) == []
+
+
+def test_a_named_month_or_year_lifts_reports_of_meetings_then() -> None:
+    reports = [
+        Report("old", "ข้าว", "ราคาข้าว", meeting_date=date(2019, 6, 4)),
+        Report("new", "ข้าว", "ราคาข้าว", meeting_date=date(2020, 6, 9)),
+        Report("other", "ข้าว", "ราคาข้าว", meeting_date=date(2020, 1, 7)),
+    ]
+    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
+    index = SearchIndex.build(passages, reports, tokenize)
+    def first(question: str) -> str:
+        return index.search(question, k=1)[0].report.doc_id
+
+    assert [h.report.doc_id for h in index.search("ราคาข้าว")] == ["old", "new", "other"]
+    assert first("ราคาข้าว มิถุนายน 2563") == "new"
+    assert first("rice prices in June 2020 ราคาข้าว") == "new"
+    assert first("ราคาข้าว ปี 2562") == "old"
+    assert find_period("ประชุม มิ.ย. 63") == Period(2020, 6)
+    assert find_period("ครั้งที่ 14") is None
