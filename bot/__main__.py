@@ -7,7 +7,6 @@ import dataclasses
 import json
 import logging
 import sys
-import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,8 @@ from typing import Any
 
 from bot.answer import Answer, ask
 from bot.config import SettingsError, load_settings
-from bot.corpus import Corpus, CorpusError, load_corpus
+from bot.corpus import CorpusError
+from bot.engine import build
 from bot.evaluate import (
     QuestionFormatError,
     outcome_record,
@@ -46,25 +46,12 @@ def answer_json(answer: Answer) -> str:
     )
 
 
-def describe_load(corpus: Corpus, index: SearchIndex, seconds: float) -> list[str]:
-    """Log lines about a corpus load: counts, time, and each skipped or repaired file."""
-    lines = [
-        f"loaded {len(index.reports)} reports, {len(index)} passages from {corpus.files_read} "
-        f"file(s) in {seconds:.1f} s; {len(corpus.skipped)} file(s) skipped"
-    ]
-    lines += [f"skipped {note.path}: {note.message}" for note in corpus.skipped]
-    lines += [f"note {note.path}: {note.message}" for note in corpus.notices]
-    return lines
-
-
-def build_index(paths: Sequence[Path]) -> tuple[Corpus, SearchIndex]:
+def load_index(paths: Sequence[Path]) -> SearchIndex:
     """Load the corpus and index it, logging what was loaded and skipped."""
-    started = time.perf_counter()
-    corpus = load_corpus(paths)
-    index = SearchIndex.from_reports(corpus.reports)
-    for line in describe_load(corpus, index, time.perf_counter() - started):
+    built = build(paths)
+    for line in built.describe():
         log.info("%s", line)
-    return corpus, index
+    return built.index
 
 
 def _corpus_paths(given: list[Path] | None) -> list[Path]:
@@ -73,7 +60,7 @@ def _corpus_paths(given: list[Path] | None) -> list[Path]:
 
 def command_ask(args: argparse.Namespace) -> int:
     """Answer one question in the terminal."""
-    _, index = build_index(_corpus_paths(args.corpus))
+    index = load_index(_corpus_paths(args.corpus))
     answer = ask(index, args.question, max_excerpts=args.results)
     print(answer_json(answer) if args.json else to_text(answer))
     return 0
@@ -89,7 +76,7 @@ def command_eval(args: argparse.Namespace) -> int:
                     questions.append(parse_question(json.loads(line)))
                 except (json.JSONDecodeError, QuestionFormatError) as error:
                     raise SystemExit(f"{args.questions}:{number}: {error}") from None
-    _, index = build_index(_corpus_paths(args.corpus))
+    index = load_index(_corpus_paths(args.corpus))
     outcomes = run(index, questions, k=args.k)
     if args.out:
         with args.out.open("w", encoding="utf-8") as handle:

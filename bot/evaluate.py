@@ -6,6 +6,7 @@ The question format is `../shared/eval/README.md`'s: one JSON object per line wi
 
 from __future__ import annotations
 
+import math
 import time
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -92,11 +93,13 @@ def run(index: SearchIndex, questions: Iterable[Question], k: int = 10) -> list[
     return outcomes
 
 
-def _percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+def percentile(samples: Sequence[float], share: float) -> float | None:
+    """The nearest-rank percentile (share in 0..1) of `samples`; None when there are none."""
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
 
 
 def _metrics(outcomes: Sequence[Outcome]) -> dict[str, Any]:
@@ -116,8 +119,8 @@ def _metrics(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         right = sum(1 for o in unanswerable if not o.answered)
         metrics["unanswerable_abstained"] = round(right / len(unanswerable), 4)
     milliseconds = [o.seconds * 1000 for o in outcomes]
-    metrics["p50_ms"] = round(_percentile(milliseconds, 0.5), 3)
-    metrics["p95_ms"] = round(_percentile(milliseconds, 0.95), 3)
+    metrics["p50_ms"] = round(percentile(milliseconds, 0.5) or 0.0, 3)
+    metrics["p95_ms"] = round(percentile(milliseconds, 0.95) or 0.0, 3)
     return metrics
 
 

@@ -1,21 +1,19 @@
-"""Stage: passages -> SearchIndex -> Hits. BM25 ranking with rank-bm25 as the formula's reference.
+"""Stage: passages -> SearchIndex -> Hits. Questions analysed, passages ranked and judged.
 
-The BM25 statistics come from rank-bm25 (`LuceneBM25` below); the index then keeps, for every
-term, the passages containing it with their precomputed BM25 weights (a compressed sparse column
-layout in NumPy), so a query costs only its own postings instead of rank-bm25's Python loop over
-every passage. Summing the weights in query-term order in float64 gives rank-bm25's scores.
+Ranking is BM25 (`bot.bm25`, rank-bm25's formula with Lucene's idf) over passages, blended
+with BM25 over whole reports; English words are translated through the lexicon, misspelt words
+corrected, and a month or year named in the question lifts reports of meetings then.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rank_bm25 import BM25
 
 from bot import text
+from bot.bm25 import Postings
 from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
 from bot.reports import Report
@@ -23,140 +21,6 @@ from bot.spelling import correct_tokens
 from bot.thaidate import BE_OFFSET, Period, find_period
 
 Tokenizer = Callable[[str], list[str]]
-
-
-class LuceneBM25(BM25):
-    """Okapi BM25 with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), which is always > 0.
-
-    rank-bm25's BM25Okapi uses log((N - n + 0.5) / (n + 0.5)): 0 for a term in half of the
-    passages, negative above that, floored to epsilon * mean idf. On a small corpus (the default
-    is one report of ~20 passages) that zeroes or inverts exactly the words a question shares
-    with the report, so a passage can match and still score 0. Lucene's idf keeps every shared
-    term worth something and still ranks rare terms far above common ones.
-    """
-
-    def __init__(self, corpus: Iterable[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
-        self.k1 = k1
-        self.b = b
-        super().__init__(corpus)
-
-    def _calc_idf(self, nd: dict[str, int]) -> None:
-        for word, freq in nd.items():
-            self.idf[word] = idf(self.corpus_size, freq)
-
-    def get_scores(self, query: list[str]) -> np.ndarray:
-        """rank-bm25's reference loop: one score per passage for the query terms."""
-        score = np.zeros(self.corpus_size)
-        doc_len = np.array(self.doc_len)
-        for q in query:
-            q_freq = np.array([(doc.get(q) or 0) for doc in self.doc_freqs])
-            score += (self.idf.get(q) or 0) * (
-                q_freq
-                * (self.k1 + 1)
-                / (q_freq + self.k1 * (1 - self.b + self.b * doc_len / self.avgdl))
-            )
-        return score
-
-
-def idf(passages: int, containing: int) -> float:
-    """Lucene's BM25 idf for a term found in `containing` of `passages` passages."""
-    return math.log(1 + (passages - containing + 0.5) / (containing + 0.5))
-
-
-class Postings:
-    """Per-term BM25 weights of a LuceneBM25 model, laid out as compressed sparse columns."""
-
-    def __init__(
-        self,
-        size: int,
-        vocabulary: dict[str, int],
-        document_frequency: np.ndarray,
-        indptr: np.ndarray,
-        indices: np.ndarray,
-        weights: np.ndarray,
-    ) -> None:
-        self.size = size
-        self.vocabulary = vocabulary
-        self.document_frequency = document_frequency
-        self.indptr = indptr
-        self.indices = indices
-        self.weights = weights
-
-    @classmethod
-    def build(cls, documents: Iterable[list[str]]) -> Postings:
-        """Weights of every (term, document) pair, computed by rank-bm25's formula."""
-        documents = list(documents)
-        if not documents:
-            empty = np.zeros(0, dtype=np.int64)
-            return cls(0, {}, empty, np.zeros(1, dtype=np.int64), empty, np.zeros(0))
-        model = LuceneBM25(documents)
-        vocabulary = {term: column for column, term in enumerate(model.idf)}
-        columns: list[int] = []
-        rows: list[int] = []
-        counts: list[int] = []
-        for row, term_counts in enumerate(model.doc_freqs):
-            for term, count in term_counts.items():
-                columns.append(vocabulary[term])
-                rows.append(row)
-                counts.append(count)
-        column_array = np.asarray(columns, dtype=np.int64)
-        order = np.lexsort((np.asarray(rows, dtype=np.int64), column_array))
-        frequency = np.bincount(column_array, minlength=len(vocabulary))
-        indptr = np.concatenate(([0], np.cumsum(frequency)))
-        indices = np.asarray(rows, dtype=np.int64)[order]
-        tf = np.asarray(counts, dtype=np.float64)[order]
-        term_idf = np.repeat(np.array([model.idf[term] for term in vocabulary]), frequency)
-        doc_len = np.asarray(model.doc_len, dtype=np.float64)[indices]
-        k1, b = model.k1, model.b
-        # The same expression, in the same order, as LuceneBM25.get_scores: identical floats.
-        weights = term_idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / model.avgdl)))
-        return cls(model.corpus_size, vocabulary, frequency, indptr, indices, weights)
-
-    def idf(self, term: str) -> float:
-        """The term's idf; a term no document contains gets the highest possible idf."""
-        return idf(self.size, self.frequency(term))
-
-    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Rows containing the term (ascending) and the term's weight in each."""
-        column = self.vocabulary.get(term)
-        if column is None:
-            return self.indices[:0], self.weights[:0]
-        start, end = self.indptr[column], self.indptr[column + 1]
-        return self.indices[start:end], self.weights[start:end]
-
-    def frequency_together(self, terms: Sequence[str]) -> int:
-        """How many documents hold all the terms (0 for none)."""
-        if not terms:
-            return 0
-        rows = self.postings(terms[0])[0]
-        for term in terms[1:]:
-            rows = np.intersect1d(rows, self.postings(term)[0], assume_unique=True)
-        return int(rows.size)
-
-    def frequency(self, term: str) -> int:
-        """How many documents hold the term."""
-        column = self.vocabulary.get(term)
-        return 0 if column is None else int(self.document_frequency[column])
-
-    def scores(
-        self, terms: Sequence[str], weighted: Mapping[str, float] | None = None
-    ) -> np.ndarray:
-        """BM25 score of every row for the query terms (repeats count, as in rank-bm25),
-        plus `weighted` terms whose contributions are scaled by their weight."""
-        scores = np.zeros(self.size)
-        for term in terms:
-            rows, weights = self.postings(term)
-            scores[rows] += weights
-        for term, factor in (weighted or {}).items():
-            rows, weights = self.postings(term)
-            scores[rows] += factor * weights
-        return scores
-
-    def contains(self, term: str, row: int) -> bool:
-        """Whether document `row` holds the term."""
-        rows, _ = self.postings(term)
-        at = int(np.searchsorted(rows, row))
-        return at < rows.size and int(rows[at]) == row
 
 
 @dataclass(frozen=True, slots=True)

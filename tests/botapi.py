@@ -933,7 +933,7 @@ class FakeBotApi:
                 return
             raw, files = self._read_params(req, parts.query)
             self._dispatch(req, match.group("token"), match.group("method"), raw, files)
-        except Exception as exc:  # noqa: BLE001 - reported through self.errors
+        except Exception as exc:  # reported through self.errors
             with self._cond:
                 self.errors.append(exc)
             error = ApiError(500, f"Internal Server Error: {exc!r}")
@@ -1010,7 +1010,7 @@ class FakeBotApi:
             status = err.error_code if err.error_code in _STATUS_CODES else 400
             self._send_json(req, err.payload(), status)
             return
-        except Exception as exc:  # noqa: BLE001 - reported through self.errors
+        except Exception as exc:  # reported through self.errors
             with self._cond:
                 self.errors.append(exc)
             self._record(Call(method, params, raw, files, 500))

@@ -158,11 +158,11 @@ async def test_edit_message_text(api: FakeBotApi, bot: Bot) -> None:
     assert not isinstance(edited, bool)
     assert edited.text == "v2" and edited.reply_markup == MARKUP
     assert edited.edit_date is not None
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text(
             "v2", chat_id=1001, message_id=sent.message_id, reply_markup=MARKUP
         )
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("x", chat_id=1001, message_id=999)
 
 
@@ -201,7 +201,7 @@ async def test_upload_and_download(api: FakeBotApi, bot: Bot) -> None:
 async def test_fail_next_bad_request_once(api: FakeBotApi, bot: Bot) -> None:
     api.fail_next("sendMessage")
     # PTB strips the "Bad Request: " prefix and capitalises the rest of the description.
-    with pytest.raises(BadRequest, match="^Can't parse entities"):
+    with pytest.raises(BadRequest, match=r"^Can't parse entities"):
         await bot.send_message(1001, "<b>broken", parse_mode=ParseMode.HTML)
     assert (await bot.send_message(1001, "fine")).message_id == 1
     assert [call.error_code for call in api.calls("sendMessage")] == [400, None]

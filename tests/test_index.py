@@ -7,7 +7,8 @@ from datetime import date
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from bot.index import LuceneBM25, Postings, SearchIndex
+from bot.bm25 import LuceneBM25, Postings
+from bot.index import SearchIndex
 from bot.passages import Passage
 from bot.reports import Report
 from bot.text import tokenize

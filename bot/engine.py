@@ -1,0 +1,198 @@
+"""Edge: the live index. Holds the current SearchIndex, answers off the event loop, reloads it.
+
+Handlers reach the index only through `Engine`: questions run in a worker thread so the event
+loop never blocks, and a reload builds a new index in a worker thread while questions keep being
+answered from the old one, then swaps it in with one assignment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.answer import Answer, ask
+from bot.corpus import Corpus, CorpusError, load_corpus
+from bot.evaluate import percentile
+from bot.index import SearchIndex
+
+log = logging.getLogger(__name__)
+
+MAX_EXCERPTS = 50  # one search keeps this many excerpts; replies and inline results page them
+TIME_SAMPLES = 1000  # answer times kept for the p50/p95 in /stats
+
+
+class ReloadBusyError(Exception):
+    """A reload is already running; wait for its reply before asking for another."""
+
+
+class ReloadError(Exception):
+    """The corpus could not be rebuilt; the current index stays in use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """One built index with what went into it: the corpus notes, when it was built, how long."""
+
+    index: SearchIndex
+    corpus: Corpus
+    built_at: datetime
+    seconds: float
+
+    @property
+    def reports(self) -> int:
+        """How many reports the index holds."""
+        return len(self.index.reports)
+
+    @property
+    def passages(self) -> int:
+        """How many passages the index holds."""
+        return len(self.index)
+
+    def describe(self) -> list[str]:
+        """The load lines for logs and admin replies: counts, time, skipped files and why."""
+        return describe_load(self.corpus, self.index, self.seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Reload:
+    """A finished reload: the build it replaced and the build now answering."""
+
+    before: Build
+    after: Build
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What /stats shows: corpus size, index age, questions answered, answer times."""
+
+    reports: int
+    passages: int
+    files_read: int
+    built_at: datetime
+    questions: int
+    p50_ms: float | None
+    p95_ms: float | None
+
+
+def describe_load(corpus: Corpus, index: SearchIndex, seconds: float) -> list[str]:
+    """Log lines about a corpus load: counts, time, and each skipped or repaired file."""
+    lines = [
+        f"loaded {len(index.reports)} reports, {len(index)} passages from {corpus.files_read} "
+        f"file(s) in {seconds:.1f} s; {len(corpus.skipped)} file(s) skipped"
+    ]
+    lines += [f"skipped {note.path}: {note.message}" for note in corpus.skipped]
+    lines += [f"note {note.path}: {note.message}" for note in corpus.notices]
+    return lines
+
+
+def build(paths: Sequence[Path]) -> Build:
+    """Load the corpus and index it; CorpusError when it holds no readable report."""
+    started = time.perf_counter()
+    corpus = load_corpus(paths)
+    if not corpus.reports:
+        reasons = "; ".join(f"{note.path}: {note.message}" for note in corpus.skipped[:5])
+        where = ", ".join(str(path) for path in paths)
+        raise CorpusError(
+            f"no readable report in {where}"
+            + (f" ({reasons})" if reasons else "")
+            + ": add .txt/.md/.jsonl reports there or point CORPUS_DIR at the right folder"
+        )
+    index = SearchIndex.from_reports(corpus.reports)
+    seconds = time.perf_counter() - started
+    return Build(index, corpus, datetime.now(UTC), seconds)
+
+
+class Engine:
+    """The index now answering, its statistics, and the one reload allowed at a time."""
+
+    def __init__(self, paths: Sequence[Path], current: Build) -> None:
+        self.paths = tuple(paths)
+        self._current = current
+        self._reload_lock = asyncio.Lock()
+        self._stats_lock = threading.Lock()  # answers finish in worker threads
+        self._questions = 0
+        self._seconds: deque[float] = deque(maxlen=TIME_SAMPLES)
+
+    @classmethod
+    def load(cls, paths: Sequence[Path]) -> Engine:
+        """Build the first index (blocking, before any question), logging what was loaded."""
+        current = build(paths)
+        for line in current.describe():
+            log.info("%s", line)
+        return cls(paths, current)
+
+    @property
+    def current(self) -> Build:
+        """The build answering questions right now."""
+        return self._current
+
+    @property
+    def index(self) -> SearchIndex:
+        """The index answering questions right now."""
+        return self._current.index
+
+    def ask(self, question: str, max_excerpts: int = MAX_EXCERPTS) -> Answer:
+        """Answer in this thread (the console chat, or a worker thread) and count it."""
+        started = time.perf_counter()
+        answer = ask(self.index, question, max_excerpts=max_excerpts)
+        elapsed = time.perf_counter() - started
+        with self._stats_lock:
+            self._questions += 1
+            self._seconds.append(elapsed)
+        return answer
+
+    async def answer(self, question: str, max_excerpts: int = MAX_EXCERPTS) -> Answer:
+        """Answer in a worker thread so the event loop keeps serving other chats."""
+        return await asyncio.to_thread(self.ask, question, max_excerpts)
+
+    @property
+    def reloading(self) -> bool:
+        """Whether a reload is running now."""
+        return self._reload_lock.locked()
+
+    async def reload(self) -> Reload:
+        """Rebuild from the corpus paths in a worker thread and swap the new index in.
+
+        ReloadBusyError when a reload is already running; ReloadError (old index kept) when the
+        corpus cannot be loaded.
+        """
+        if self._reload_lock.locked():
+            raise ReloadBusyError("a reload is already running")
+        async with self._reload_lock:
+            before = self._current
+            try:
+                after = await asyncio.to_thread(build, self.paths)
+            except (CorpusError, OSError) as error:
+                log.warning("reload failed, keeping the current index: %s", error)
+                raise ReloadError(str(error)) from error
+            except Exception as error:  # any failure halfway must leave the old index serving
+                log.exception("reload failed unexpectedly, keeping the current index")
+                raise ReloadError(f"{type(error).__name__}: {error}") from error
+            self._current = after  # the swap: one assignment, seen whole by every reader
+        for line in after.describe():
+            log.info("reload: %s", line)
+        return Reload(before, after)
+
+    def stats(self) -> Stats:
+        """Corpus size, when the index was built, questions answered and answer times."""
+        current = self._current
+        with self._stats_lock:
+            questions = self._questions
+            samples = list(self._seconds)
+        p50, p95 = percentile(samples, 0.50), percentile(samples, 0.95)
+        return Stats(
+            reports=current.reports,
+            passages=current.passages,
+            files_read=current.corpus.files_read,
+            built_at=current.built_at,
+            questions=questions,
+            p50_ms=None if p50 is None else p50 * 1000,
+            p95_ms=None if p95 is None else p95 * 1000,
+        )

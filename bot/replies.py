@@ -1,0 +1,352 @@
+"""Edge: what the Telegram bot says. Interface texts in Thai and English, answer pages with
+their buttons, inline results, admin replies, and the recent-answers cache behind the buttons.
+
+Built from the core's Answer and render's HTML; the handlers that send them are in
+bot/telegram.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import secrets
+import sys
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    User,
+)
+from telegram.constants import ParseMode
+
+from bot.answer import Answer, shorten
+from bot.engine import Reload, Stats
+from bot.render import (
+    ENGLISH,
+    TELEGRAM_LIMIT,
+    citation_line,
+    section_label,
+    telegram_length,
+    to_html,
+    to_text,
+    words_for,
+)
+
+MAX_QUESTION_CHARS = 1000  # longer text is a pasted document, not a question
+RECENT_ANSWERS = 1000  # answers kept for their buttons; older buttons say "ask again"
+INLINE_PAGE = 10  # results per inline page
+INLINE_TOTAL = 50  # results per inline query in all
+# Inline answers depend only on the question and the corpus, so Telegram may share them
+# between users (is_personal=False) for five minutes; an empty query's hint for less.
+INLINE_CACHE_SECONDS = 300
+INLINE_HINT_CACHE_SECONDS = 30
+MORE_BUTTON = re.compile(r"^m:(?P<key>[\w-]{1,32}):(?P<number>\d{1,3})$")
+PASSAGE_BUTTON = re.compile(r"^p:(?P<key>[\w-]{1,32}):(?P<number>\d{1,3})$")
+SHARED = "shared"
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """Telegram-only interface text in one language (render.Words holds an answer's words)."""
+
+    help: str
+    ask_usage: str
+    too_long: str
+    not_text: str
+    more: str
+    passage: str
+    source: str
+    expired: str
+    apology: str
+    admins_only: str
+    admin_disabled: str
+    reloading: str
+    reload_busy: str
+    reload_failed: str
+    reloaded: str
+    stats: str
+    inline_hint: str
+
+
+THAI_TEXTS = Texts(
+    help=(
+        "บอทนี้ตอบคำถามเกี่ยวกับรายงานการประชุมคณะรัฐมนตรี พร้อมข้อความอ้างอิง"
+        " (เรื่อง ข้อ และวันที่ประชุม)\n\n"
+        "<b>ถามได้เลย</b> เป็นภาษาไทยหรืออังกฤษ เช่น\n"
+        "• <code>แอปพลิเคชันไทยชนะ</code>\n• <code>smart city</code>\n\n"
+        "<b>ในกลุ่ม</b> พิมพ์ <code>/ask คำถาม</code> ตอบกลับข้อความของบอท"
+        " หรือกล่าวถึง @{bot} พร้อมคำถาม\n"
+        "<b>อินไลน์</b> พิมพ์ <code>@{bot} คำถาม</code> ในแชตใดก็ได้ แล้วเลือกผลที่จะส่ง\n\n"
+        "ปุ่มใต้คำตอบ: «ผลเพิ่มเติม» แสดงผลถัดไป และ 📄 แสดงข้อความเต็มของข้อนั้น"
+    ),
+    ask_usage="พิมพ์คำถามต่อท้ายคำสั่ง เช่น <code>/ask แอปพลิเคชันไทยชนะ</code>",
+    too_long="คำถามยาวเกินไป ({length} ตัวอักษร) กรุณาถามสั้น ๆ ไม่เกิน {limit} ตัวอักษร"
+    " เช่น ชื่อโครงการ หน่วยงาน หรือปี",
+    not_text="ส่งคำถามเป็นข้อความได้เลย เช่น <code>แอปพลิเคชันไทยชนะ</code>",
+    more="ผลเพิ่มเติม ▶",
+    passage="📄 ข้อความเต็ม {number}",
+    source="🔗 ต้นฉบับ {number}",
+    expired="ปุ่มนี้หมดอายุแล้ว กรุณาถามใหม่อีกครั้ง",
+    apology="ขออภัย เกิดข้อผิดพลาดขณะตอบคำถามนี้ กรุณาลองใหม่อีกครั้ง",
+    admins_only="คำสั่งนี้ใช้ได้เฉพาะผู้ดูแลบอท",
+    admin_disabled="คำสั่งนี้ปิดอยู่: ยังไม่ได้ตั้งผู้ดูแล (ADMIN_USER_IDS)",
+    reloading="กำลังโหลดรายงานใหม่…",
+    reload_busy="กำลังโหลดใหม่อยู่แล้ว รอให้เสร็จก่อน",
+    reload_failed="โหลดใหม่ไม่สำเร็จ ยังใช้ดัชนีเดิมอยู่\nสาเหตุ: {reason}",
+    reloaded="โหลดใหม่แล้ว: รายงาน {reports}, ข้อความ {passages}, ใช้เวลา {seconds:.1f} วินาที",
+    stats=(
+        "รายงาน {reports} · ข้อความ {passages} · ไฟล์ {files}\n"
+        "สร้างดัชนีเมื่อ {built} ({age} ที่แล้ว)\n"
+        "ตอบคำถามแล้ว {questions} ครั้ง · p50 {p50} · p95 {p95}"
+    ),
+    inline_hint="พิมพ์คำถาม เช่น แอปพลิเคชันไทยชนะ",
+)
+ENGLISH_TEXTS = Texts(
+    help=(
+        "This bot answers questions about Thai cabinet reports with cited excerpts"
+        " (report, section and meeting date).\n\n"
+        "<b>Just ask</b> in Thai or English, for example:\n"
+        "• <code>แอปพลิเคชันไทยชนะ</code>\n• <code>smart city</code>\n\n"
+        "<b>In groups</b> send <code>/ask your question</code>, reply to one of my messages,"
+        " or mention @{bot} with your question.\n"
+        "<b>Inline</b> type <code>@{bot} your question</code> in any chat and pick a result.\n\n"
+        "Buttons under an answer: «More results» shows the next ones, 📄 a whole passage."
+    ),
+    ask_usage="Put your question after the command, e.g. <code>/ask smart city</code>",
+    too_long="That question is too long ({length} characters). Please ask in at most {limit}"
+    " characters: a project, an agency or a year works best.",
+    not_text="Send your question as text, e.g. <code>smart city</code>",
+    more="More results ▶",
+    passage="📄 Full passage {number}",
+    source="🔗 Source {number}",
+    expired="This button has expired. Please ask again.",
+    apology="Sorry, something went wrong while answering. Please try again.",
+    admins_only="This command is for the bot's admins only.",
+    admin_disabled="This command is disabled: no admin is configured (ADMIN_USER_IDS).",
+    reloading="Reloading the reports…",
+    reload_busy="A reload is already running; wait for it to finish.",
+    reload_failed="Reload failed; the current index stays in use.\nWhy: {reason}",
+    reloaded="Reloaded: reports {reports}, passages {passages}, in {seconds:.1f} s",
+    stats=(
+        "Reports {reports} · passages {passages} · files {files}\n"
+        "Index built {built} ({age} ago)\n"
+        "Questions answered {questions} · p50 {p50} · p95 {p95}"
+    ),
+    inline_hint="Type a question, e.g. smart city",
+)
+COMMANDS = {
+    None: [
+        BotCommand("ask", "Ask about Thai cabinet reports"),
+        BotCommand("help", "What this bot does and how to use it"),
+    ],
+    "th": [
+        BotCommand("ask", "ถามเกี่ยวกับรายงานการประชุมคณะรัฐมนตรี"),
+        BotCommand("help", "วิธีใช้บอท"),
+    ],
+}
+
+
+def texts_for_user(user: User | None) -> Texts:
+    """Thai for users whose Telegram is in Thai, English for everyone else."""
+    code = (user.language_code if user else None) or ""
+    return THAI_TEXTS if code.lower().startswith("th") else ENGLISH_TEXTS
+
+
+def texts_for_answer(answer: Answer) -> Texts:
+    """The language the answer is rendered in (that of the question)."""
+    return ENGLISH_TEXTS if words_for(answer) is ENGLISH else THAI_TEXTS
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to send: Telegram HTML, the same as plain text, and its buttons."""
+
+    html: str
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+class RecentAnswers:
+    """The last answers by short key, so buttons fit callback_data's 64 bytes."""
+
+    def __init__(self, size: int = RECENT_ANSWERS) -> None:
+        self.size = size
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
+
+    def add(self, answer: Answer) -> str:
+        """Keep the answer (dropping the oldest beyond `size`) and return its key."""
+        # Random keys, not a counter: after a restart an old button must miss, not find a
+        # different answer stored under the same number.
+        key = secrets.token_urlsafe(8)
+        self._answers[key] = answer
+        if len(self._answers) > self.size:
+            self._answers.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Answer | None:
+        """The answer kept under `key`, or None once it has expired."""
+        answer = self._answers.get(key)
+        if answer is not None:
+            self._answers.move_to_end(key)
+        return answer
+
+
+def _is_web_url(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("https://", "http://"))
+
+
+def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[at : at + width]) for at in range(0, len(buttons), width)]
+
+
+def fitting(answer: Answer, start: int, count: int) -> int:
+    """How many excerpts from `start` (at most `count`, at least 1) fit one message whole."""
+    count = min(count, len(answer.excerpts) - start)
+    for shown in range(count, 1, -1):
+        uncut = to_html(answer.page(start, shown), limit=sys.maxsize, first_number=start + 1)
+        if telegram_length(uncut) <= TELEGRAM_LIMIT:
+            return shown
+    return 1 if count > 0 else 0
+
+
+def answer_reply(answer: Answer, key: str, start: int, count: int) -> Reply:
+    """A page of the answer from `start`, as much of it as fits one message, with buttons."""
+    shown = fitting(answer, start, count)
+    page = answer.page(start, shown)
+    texts = texts_for_answer(answer)
+    numbers = range(start + 1, start + shown + 1)
+    passages = [
+        InlineKeyboardButton(texts.passage.format(number=n), callback_data=f"p:{key}:{n - 1}")
+        for n in numbers
+    ]
+    urls: dict[str, int] = {}  # one source button per report link, numbered by its first excerpt
+    for n, excerpt in zip(numbers, page.excerpts, strict=True):
+        if excerpt.citation.url and _is_web_url(excerpt.citation.url):
+            urls.setdefault(excerpt.citation.url, n)
+    sources = [
+        InlineKeyboardButton(texts.source.format(number=n), url=url) for url, n in urls.items()
+    ]
+    rows = _rows(passages, 2) + _rows(sources, 2)
+    if start + shown < len(answer.excerpts):
+        more = f"m:{key}:{start + shown}"
+        rows.append([InlineKeyboardButton(texts.more, callback_data=more)])
+    return Reply(
+        to_html(page, first_number=start + 1),
+        to_text(page, first_number=start + 1),
+        InlineKeyboardMarkup(rows) if rows else None,
+    )
+
+
+def passage_reply(answer: Answer, index: int) -> Reply:
+    """The whole passage behind excerpt `index` with its citation, within one message."""
+    excerpt = answer.excerpts[index]
+    citation = excerpt.citation
+    words = words_for(answer)
+    title = f"{index + 1}. {citation.title}"
+    where = citation_line(citation, words)
+    url = citation.url if _is_web_url(citation.url) else None
+    link = f'\n<a href="{html.escape(str(url))}">{words.link}</a>' if url else ""
+    head = f"<b>{html.escape(title, quote=False)}</b>\n<i>{html.escape(where, quote=False)}</i>"
+    passage = excerpt.passage
+    page = f"{head}\n<blockquote>{html.escape(passage, quote=False)}</blockquote>{link}"
+    while telegram_length(page) > TELEGRAM_LIMIT:  # passages are short; very long ones are cut
+        passage = shorten(passage, len(passage) * 9 // 10)
+        page = f"{head}\n<blockquote>{html.escape(passage, quote=False)}</blockquote>{link}"
+    plain = "\n".join([title, where, passage, *([url] if url else [])])
+    source = texts_for_answer(answer).source.format(number=index + 1)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(source, url=url)]]) if url else None
+    return Reply(page, plain, markup)
+
+
+def result_id(question: str, rank: int) -> str:
+    """A stable inline result id (32 hex characters) for the question's rank-th result."""
+    return hashlib.blake2b(f"{rank}\n{question}".encode(), digest_size=16).hexdigest()
+
+
+def inline_results(
+    answer: Answer, start: int
+) -> tuple[list[InlineQueryResultArticle], str | None]:
+    """One page of inline results from `start`, and the next page's offset (None at the end).
+
+    None, not "": PTB 22.8's ExtBot with Defaults sends an empty-string parameter as "[]"
+    (it takes "" for an empty list of poll options), which Telegram would read as an offset.
+    """
+    words = words_for(answer)
+    if not answer.found:
+        content = InputTextMessageContent(to_html(answer), parse_mode=ParseMode.HTML)
+        article = InlineQueryResultArticle(
+            result_id(answer.question, -1), words.not_found, content, description=words.hint
+        )
+        return ([article] if start == 0 else []), None
+    total = min(len(answer.excerpts), INLINE_TOTAL)
+    end = min(start + INLINE_PAGE, total)
+    results = []
+    for rank in range(start, end):
+        excerpt = answer.excerpts[rank]
+        citation = excerpt.citation
+        cited = to_html(answer.page(rank, 1), first_number=rank + 1)
+        results.append(
+            InlineQueryResultArticle(
+                result_id(answer.question, rank),
+                f"{shorten(citation.title, 60)} · {section_label(citation, words)}",
+                InputTextMessageContent(cited, parse_mode=ParseMode.HTML),
+                description=shorten(excerpt.text, 120),
+            )
+        )
+    return results, (str(end) if end < total else None)
+
+
+def reload_report(done: Reload, texts: Texts) -> str:
+    """Before → after counts, time, and the load lines (skipped files and why), as HTML."""
+    before, after = done.before, done.after
+    head = texts.reloaded.format(
+        reports=f"{before.reports} → {after.reports}",
+        passages=f"{before.passages} → {after.passages}",
+        seconds=after.seconds,
+    )
+    return fit_lines(html.escape(head, quote=False), after.describe())
+
+
+def fit_lines(head: str, lines: Iterable[str]) -> str:
+    """`head` and as many escaped lines as fit one message, then how many were left out."""
+    lines = [html.escape(line, quote=False) for line in lines]
+    body: list[str] = []
+    for number, line in enumerate(lines):
+        candidate = "\n".join([head, *body, line, f"… +{len(lines)} more"])
+        if telegram_length(candidate) > TELEGRAM_LIMIT:
+            return "\n".join([head, *body, f"… +{len(lines) - number} more"])
+        body.append(line)
+    return "\n".join([head, *body])
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+def _milliseconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} ms"
+
+
+def stats_text(stats: Stats, texts: Texts, now: datetime) -> str:
+    """The /stats reply."""
+    return texts.stats.format(
+        reports=stats.reports,
+        passages=stats.passages,
+        files=stats.files_read,
+        built=stats.built_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        age=_age((now - stats.built_at).total_seconds()),
+        questions=stats.questions,
+        p50=_milliseconds(stats.p50_ms),
+        p95=_milliseconds(stats.p95_ms),
+    )
