@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,12 @@ def shared_path(relative: str) -> Path:
 def seed_index() -> SearchIndex:
     """The index of the default one-report corpus."""
     return SearchIndex.from_reports(load_corpus([SEED.parent]).reports)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A writable copy of the default one-report corpus."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder)
+    return folder

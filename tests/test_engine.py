@@ -11,15 +11,7 @@ import pytest
 from bot.corpus import CorpusError
 from bot.engine import Engine, ReloadBusyError, ReloadError, build
 from bot.evaluate import percentile
-from tests.telegram_fixtures import SEED_FILE, write_report
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    shutil.copy(SEED_FILE, folder)
-    return folder
+from tests.telegram_fixtures import write_report
 
 
 def test_percentile_is_nearest_rank() -> None:

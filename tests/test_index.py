@@ -81,6 +81,7 @@ def test_a_named_month_or_year_lifts_reports_of_meetings_then() -> None:
     ]
     passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
     index = SearchIndex.build(passages, reports, tokenize)
+
     def first(question: str) -> str:
         return index.search(question, k=1)[0].report.doc_id
 

@@ -24,7 +24,6 @@ from tests.telegram_fixtures import (
     ADMIN_ID,
     GROUP_ID,
     SEED_DIR,
-    SEED_FILE,
     TOKEN,
     USER_ID,
     await_reply,
@@ -69,15 +68,6 @@ async def start_bot(fake: FakeBotApi) -> AsyncIterator[StartBot]:
             return await stack.enter_async_context(polling(application))
 
         yield start
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    """A writable copy of the default one-report corpus."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    shutil.copy(SEED_FILE, folder)
-    return folder
 
 
 def assert_good_html(text: str) -> None:
