@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 
 from bot import text
 from bot.bm25 import Postings
+from bot.facts import Fact, asked_fact, states
 from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
 from bot.reports import Report
@@ -77,6 +79,7 @@ class Query:
     weights: Mapping[str, float]
     translated: bool = False
     period: Period | None = None
+    fact: Fact | None = None
 
 
 class SearchIndex:
@@ -97,6 +100,7 @@ class SearchIndex:
     # meetings then, without hiding others: years in questions often name other things.
     MONTH_BOOST = 0.3
     YEAR_BOOST = 0.15
+    FACT_BOOST = 0.15  # a passage stating the kind of fact asked for (a date, an amount)
     MAX_SENSES = 4  # Thai renderings kept per English word or phrase
     MIN_SENSE_SHARE = 0.5  # a rendering at least this common, relative to the most common
 
@@ -119,6 +123,10 @@ class SearchIndex:
         self._report_of = np.array(
             [report_row[passage.doc_id] for passage in self.passages], dtype=np.int64
         )
+        self._states = {
+            fact: np.array([states(passage.text, fact) for passage in self.passages], dtype=bool)
+            for fact in get_args(Fact)
+        }
         meetings = [self.reports[passage.doc_id].meeting_date for passage in self.passages]
         self._meeting = np.array(
             [(day.year, day.month) if day else (0, 0) for day in meetings], dtype=np.int64
@@ -225,6 +233,7 @@ class SearchIndex:
             weights,
             english_rendered,
             find_period(question),
+            asked_fact(question),
         )
 
     def scores(self, query: Query) -> np.ndarray:
@@ -235,6 +244,8 @@ class SearchIndex:
         scores = np.where(passage_scores > 0, passage_scores + weight * report_scores, 0)
         if query.period is not None:
             scores *= self._period_boost(query.period)
+        if query.fact is not None:
+            scores *= np.where(self._states[query.fact], 1 + self.FACT_BOOST, 1.0)
         return scores
 
     def _period_boost(self, period: Period) -> np.ndarray:

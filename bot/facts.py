@@ -1,0 +1,48 @@
+"""Stage: what kind of fact a question asks for, and whether a passage states one.
+
+"วันไหน / เมื่อไร / when" asks for a date; "กี่ / เท่าไร / how many" for an amount. A passage
+that states such a fact answers the question better than one that only repeats its words, so
+the index lifts it a little (SearchIndex.FACT_BOOST).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.thaidate import ENGLISH_MONTHS, THAI_MONTH_ABBREVIATIONS, THAI_MONTHS
+
+Fact = Literal["date", "amount"]
+
+_ASKS_DATE = re.compile(
+    r"วันไหน|วันใด|เมื่อไร|เมื่อไหร่|เมื่อใด|วันที่เท่าไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|ถึงเมื่อ"
+    r"|\bwhen\b|\bwhat date\b|\bwhich day\b|\bwhat year\b",
+    re.IGNORECASE,
+)
+_ASKS_AMOUNT = re.compile(
+    r"กี่|เท่าไร|เท่าไหร่|เท่าใด|จำนวนเท่า|ร้อยละเท่า|กี่เปอร์เซ็นต์|วงเงิน"
+    r"|\bhow (?:many|much)\b|\bwhat (?:amount|percentage)\b",
+    re.IGNORECASE,
+)
+_MONTH_NAMES = "|".join(
+    re.escape(name) for name in (*THAI_MONTHS, *THAI_MONTH_ABBREVIATIONS, *ENGLISH_MONTHS)
+)
+_STATES_DATE = re.compile(rf"[0-9๐-๙]{{1,2}}(?:\s*[-–]\s*[0-9๐-๙]{{1,2}})?\s*(?:{_MONTH_NAMES})")
+_STATES_AMOUNT = re.compile(
+    r"[0-9๐-๙][0-9๐-๙,.]*\s*(?:ล้าน|พันล้าน|แสน|หมื่น|บาท|ราย|คน|ลำ|อัตรา|ตำแหน่ง|แห่ง|ไร่"
+    r"|กิโลเมตร|เมตร|ตัน|ลิตร|หน่วย|โครงการ|%|เปอร์เซ็นต์)|ร้อยละ\s*[0-9๐-๙]"
+)
+
+
+def asked_fact(question: str) -> Fact | None:
+    """The kind of fact the question asks for, if it says."""
+    if _ASKS_DATE.search(question):
+        return "date"
+    if _ASKS_AMOUNT.search(question):
+        return "amount"
+    return None
+
+
+def states(text: str, fact: Fact) -> bool:
+    """Whether the text states a fact of that kind (a day and month; a number with a unit)."""
+    return bool((_STATES_DATE if fact == "date" else _STATES_AMOUNT).search(text))

@@ -1,0 +1,38 @@
+"""Fact kinds: questions asking when / how much, and passages that state a date or an amount."""
+
+from __future__ import annotations
+
+from bot.facts import asked_fact, states
+from bot.index import SearchIndex
+from bot.passages import Passage
+from bot.reports import Report
+from bot.text import tokenize
+
+
+def test_questions_say_which_fact_they_ask_for() -> None:
+    assert asked_fact("อว. เซ็น MOU กับกัมพูชาวันไหน") == "date"
+    assert asked_fact("When was the MOU signed?") == "date"
+    assert asked_fact("ชดเชยกี่ลำ ใช้เงินเท่าไร") == "amount"
+    assert asked_fact("How much was the budget?") == "amount"
+    assert asked_fact("เมืองอัจฉริยะ") is None
+
+
+def test_passages_state_dates_and_amounts() -> None:
+    assert states("ลงนามระหว่างวันที่ 7-8 กุมภาพันธ์ 2567", "date")
+    assert states("signed on 12 June 2020", "date")
+    assert not states("ครั้งที่ 3 ปี 2567", "date")
+    assert states("จำนวน 59 ลำ วงเงิน 287.18 ล้านบาท", "amount")
+    assert states("ร้อยละ 73.2", "amount")
+    assert not states("ครั้งที่ 3", "amount")
+
+
+def test_a_passage_stating_the_asked_fact_is_lifted() -> None:
+    texts = (
+        "ลงนามบันทึกความเข้าใจกับกัมพูชา ด้านวิทยาศาสตร์ 2567",
+        "ลงนามบันทึกความเข้าใจกับกัมพูชา วันที่ 7 กุมภาพันธ์ 2567",
+    )
+    reports = [Report(f"r{i}", "MOU", text) for i, text in enumerate(texts)]
+    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
+    index = SearchIndex.build(passages, reports, tokenize)
+    assert index.search("ลงนามบันทึกความเข้าใจกับกัมพูชา", k=1)[0].report.doc_id == "r0"
+    assert index.search("ลงนามบันทึกความเข้าใจกับกัมพูชาวันไหน", k=1)[0].report.doc_id == "r1"
