@@ -1,4 +1,4 @@
-"""Edge: the command line. `python -m bot [run | ask | eval]`."""
+"""Edge: the command line. `python -m bot [run | ask | eval | index]`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot import store
 from bot.answer import Answer, ask
 from bot.config import SettingsError, load_settings
 from bot.corpus import CorpusError
-from bot.engine import build
+from bot.engine import build, describe_load
 from bot.evaluate import (
     QuestionFormatError,
     outcome_record,
@@ -26,6 +27,7 @@ from bot.evaluate import (
 )
 from bot.index import SearchIndex
 from bot.render import to_text
+from bot.store import default_cache_dir
 
 log = logging.getLogger("bot")
 
@@ -47,11 +49,18 @@ def answer_json(answer: Answer) -> str:
 
 
 def load_index(paths: Sequence[Path]) -> SearchIndex:
-    """Load the corpus and index it, logging what was loaded and skipped."""
-    built = build(paths)
+    """The corpus's index (from its cache when current), logging what was loaded and skipped."""
+    built = build(paths, _cache_for(paths))
     for line in built.describe():
         log.info("%s", line)
     return built.index
+
+
+def _cache_for(paths: Sequence[Path]) -> Path:
+    settings = load_settings()
+    if settings.index_dir and list(paths) == [settings.corpus_dir]:
+        return settings.index_dir
+    return default_cache_dir(paths)
 
 
 def _corpus_paths(given: list[Path] | None) -> list[Path]:
@@ -88,6 +97,17 @@ def command_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_index(args: argparse.Namespace) -> int:
+    """Build the index and save it, re-tokenizing only reports whose content changed."""
+    paths = _corpus_paths(args.corpus)
+    folder = args.cache or _cache_for(paths)
+    built = store.build(paths, folder)
+    for line in describe_load(built.corpus, built.index, built.seconds, built.how):
+        print(line)
+    print(f"saved in {folder}")
+    return 0
+
+
 def command_run(args: argparse.Namespace) -> int:
     """Start the Telegram bot (or, without a token in a terminal, a local console chat)."""
     from bot.service import serve  # the Telegram edge is loaded only when it is needed
@@ -95,29 +115,56 @@ def command_run(args: argparse.Namespace) -> int:
     return serve(load_settings(), console=args.console)
 
 
+def _result_count(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 10:
+        raise argparse.ArgumentTypeError("give a number from 1 to 10")
+    return int(value)
+
+
 def parser() -> argparse.ArgumentParser:
-    """The argument parser: run (default), ask, eval."""
+    """The argument parser: run (default), ask, eval, index."""
     main_parser = argparse.ArgumentParser(
         prog="python -m bot", description="Answer questions about Thai cabinet reports."
     )
-    main_parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ...")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--log-level", default=argparse.SUPPRESS, help="DEBUG, INFO, WARNING, ERROR"
+    )
+    main_parser.add_argument("--log-level", help=argparse.SUPPRESS)
     commands = main_parser.add_subparsers(dest="command")
 
-    run_parser = commands.add_parser("run", help="start the Telegram bot (the default)")
+    run_parser = commands.add_parser(
+        "run", parents=[common], help="start the Telegram bot (the default)"
+    )
     run_parser.add_argument(
         "--console", action="store_true", help="chat in this terminal instead of Telegram"
     )
     run_parser.set_defaults(handler=command_run)
 
     corpus_help = "report file or folder (repeatable); default: CORPUS_DIR or corpus/"
-    ask_parser = commands.add_parser("ask", help="answer one question in the terminal")
+    ask_parser = commands.add_parser(
+        "ask", parents=[common], help="answer one question in the terminal"
+    )
     ask_parser.add_argument("question")
     ask_parser.add_argument("--corpus", type=Path, action="append", help=corpus_help)
     ask_parser.add_argument("--json", action="store_true", help="print the Answer as JSON")
-    ask_parser.add_argument("--results", type=int, default=3, help="excerpts to show (1-10)")
+    ask_parser.add_argument(
+        "--results", type=_result_count, default=3, help="excerpts to show (1-10)"
+    )
     ask_parser.set_defaults(handler=command_ask)
 
-    eval_parser = commands.add_parser("eval", help="measure retrieval on a question file")
+    index_parser = commands.add_parser(
+        "index", parents=[common], help="build and save the index cache"
+    )
+    index_parser.add_argument("--corpus", type=Path, action="append", help=corpus_help)
+    index_parser.add_argument(
+        "--cache", type=Path, help="cache folder (default: INDEX_DIR or one under ~/.cache)"
+    )
+    index_parser.set_defaults(handler=command_index)
+
+    eval_parser = commands.add_parser(
+        "eval", parents=[common], help="measure retrieval on a question file"
+    )
     eval_parser.add_argument("questions", type=Path, help="JSONL question file")
     eval_parser.add_argument("--corpus", type=Path, action="append", help=corpus_help)
     eval_parser.add_argument("--k", type=int, default=10, help="hits kept per question")

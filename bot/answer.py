@@ -74,12 +74,16 @@ class Answer:
 
 
 def shorten(text: str, limit: int) -> str:
-    """`text` cut at a space to at most `limit` characters, with an ellipsis when cut."""
+    """`text` cut to at most `limit` characters at a space, else between two Thai words."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit - 1)
-    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"
+    if cut <= limit // 2:
+        # Thai writes no spaces inside a phrase: cut where the segmenter says a word ends.
+        ends = [token.end for token in analyze(text[: limit + 20]) if token.end <= limit - 1]
+        cut = max(ends, default=limit - 1)
+    return text[:cut].rstrip() + "…"
 
 
 def is_relevant(hits: Sequence[Hit]) -> bool:
@@ -181,8 +185,11 @@ def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[s
     pairs = []
     for concept in query.concepts:
         thai = tuple(t for t in concept.alternatives if t not in concept.words and t in matched)
-        if thai and concept.words[0].isascii():
-            pairs.append((" ".join(dict.fromkeys(concept.words)), thai))
+        english = [w for w in dict.fromkeys(concept.words) if w.isascii() and w[:1].isalpha()]
+        # COVID-19 also stands as its parts covid and 19: name the word once.
+        shown = [w for w in english if not any(w != o and w in o for o in english)]
+        if thai and shown:
+            pairs.append((" ".join(shown), thai))
     return tuple(pairs)
 
 

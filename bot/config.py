@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.store import default_cache_dir
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_DIR / "corpus"
 # Bot API tokens look like 123456789:AAH... (a numeric bot id, a colon, a secret).
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram delivers webhooks to
 TOKEN_SHAPE = re.compile(r"^\d{3,12}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -29,6 +33,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     corpus_dir: Path = DEFAULT_CORPUS
+    index_dir: Path | None = None
     result_count: int = Field(default=3, ge=1, le=10)
     log_level: str = "INFO"
     telegram_api_base_url: str | None = None
@@ -67,6 +72,39 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _api_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("give the Bot API server's http(s):// address")
+        return value.strip() if value else value
+
+    @model_validator(mode="after")
+    def _webhook_url(self) -> Settings:
+        # api.telegram.org posts only to https on four ports; a self-hosted Bot API server
+        # (TELEGRAM_API_BASE_URL) may post anywhere, plain http included.
+        if self.webhook_url is None or self.telegram_api_base_url:
+            return self
+        match = re.match(r"^https://[^\s/:]+(?::(?P<port>\d+))?(?:/\S*)?$", self.webhook_url)
+        if not match:
+            raise ValueError("WEBHOOK_URL: Telegram posts only to https:// URLs")
+        if match["port"] and int(match["port"]) not in WEBHOOK_PORTS:
+            raise ValueError("WEBHOOK_URL: Telegram posts only to ports 443, 80, 88 or 8443")
+        return self
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
+
+    def index_cache(self) -> Path:
+        """Where the index of CORPUS_DIR is cached: INDEX_DIR, or a folder in ~/.cache."""
+        return self.index_dir or default_cache_dir([self.corpus_dir])
+
     def token(self) -> str | None:
         """The bot token, checked for shape; None when unset."""
         if self.telegram_bot_token is None:
@@ -85,10 +123,14 @@ def load_settings(env_file: Path | None = Path(".env")) -> Settings:
     try:
         return Settings(_env_file=env_file)  # type: ignore[call-arg]
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in issue['loc']).upper()}: {issue['msg']}"
-            for issue in error.errors()
-        )
+        problems = "; ".join(_problem(issue) for issue in error.errors())
         raise SettingsError(
             f"bad setting: {problems}. Fix it in the environment or .env."
         ) from None
+
+
+def _problem(issue: Mapping[str, Any]) -> str:
+    """`VARIABLE: what is wrong`, from one pydantic error."""
+    message = str(issue["msg"]).removeprefix("Value error, ")
+    variable = ".".join(str(part) for part in issue["loc"]).upper()
+    return f"{variable}: {message}" if variable else message

@@ -80,7 +80,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
     raise ValueError(f"not valid UTF-8 (byte {utf8_error.start}) and not Thai TIS-620 text either")
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def walk(root: Path) -> Iterator[Path]:
+    """Files under `root`, sorted, without following symlinked folders."""
     for folder, subfolders, files in os.walk(root, followlinks=False):
         subfolders.sort()
         for name in sorted(files):
@@ -141,7 +142,7 @@ def load_corpus(paths: Iterable[Path | str]) -> Corpus:
         root = Path(given)
         if not root.exists():
             raise CorpusError(f"corpus path {str(root)!r} does not exist")
-        files = [root] if root.is_file() else list(_walk(root))
+        files = [root] if root.is_file() else list(walk(root))
         base = root if root.is_dir() else root.parent
         for path in files:
             label = path.relative_to(base).as_posix()
@@ -153,7 +154,6 @@ def load_corpus(paths: Iterable[Path | str]) -> Corpus:
                 found = _read_file(path, base, notices)
             except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
                 skipped.append(FileNote(label, str(error) or type(error).__name__))
-                log.warning("skipped %s: %s", label, error)
                 continue
             files_read += 1
             for report in found:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import store
 from bot.answer import Answer, ask
-from bot.corpus import Corpus, CorpusError, load_corpus
+from bot.corpus import Corpus, CorpusError
 from bot.evaluate import percentile
 from bot.index import SearchIndex
 
@@ -44,6 +45,7 @@ class Build:
     corpus: Corpus
     built_at: datetime
     seconds: float
+    how: str = "built"
 
     @property
     def reports(self) -> int:
@@ -57,7 +59,7 @@ class Build:
 
     def describe(self) -> list[str]:
         """The load lines for logs and admin replies: counts, time, skipped files and why."""
-        return describe_load(self.corpus, self.index, self.seconds)
+        return describe_load(self.corpus, self.index, self.seconds, self.how)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,39 +83,39 @@ class Stats:
     p95_ms: float | None
 
 
-def describe_load(corpus: Corpus, index: SearchIndex, seconds: float) -> list[str]:
+def describe_load(corpus: Corpus, index: SearchIndex, seconds: float, how: str = "") -> list[str]:
     """Log lines about a corpus load: counts, time, and each skipped or repaired file."""
     lines = [
         f"loaded {len(index.reports)} reports, {len(index)} passages from {corpus.files_read} "
-        f"file(s) in {seconds:.1f} s; {len(corpus.skipped)} file(s) skipped"
+        f"file(s) in {seconds:.1f} s{f' ({how})' if how else ''}; "
+        f"{len(corpus.skipped)} file(s) skipped"
     ]
     lines += [f"skipped {note.path}: {note.message}" for note in corpus.skipped]
     lines += [f"note {note.path}: {note.message}" for note in corpus.notices]
     return lines
 
 
-def build(paths: Sequence[Path]) -> Build:
-    """Load the corpus and index it; CorpusError when it holds no readable report."""
-    started = time.perf_counter()
-    corpus = load_corpus(paths)
-    if not corpus.reports:
-        reasons = "; ".join(f"{note.path}: {note.message}" for note in corpus.skipped[:5])
+def build(paths: Sequence[Path], cache: Path | None = None) -> Build:
+    """The index of the corpus (from the cache when current); CorpusError when it is empty."""
+    built = store.load_or_build(paths, cache)
+    if not built.corpus.reports:
+        skipped = built.corpus.skipped
+        reasons = "; ".join(f"{note.path}: {note.message}" for note in skipped[:5])
         where = ", ".join(str(path) for path in paths)
         raise CorpusError(
             f"no readable report in {where}"
             + (f" ({reasons})" if reasons else "")
             + ": add .txt/.md/.jsonl reports there or point CORPUS_DIR at the right folder"
         )
-    index = SearchIndex.from_reports(corpus.reports)
-    seconds = time.perf_counter() - started
-    return Build(index, corpus, datetime.now(UTC), seconds)
+    return Build(built.index, built.corpus, datetime.now(UTC), built.seconds, built.how)
 
 
 class Engine:
     """The index now answering, its statistics, and the one reload allowed at a time."""
 
-    def __init__(self, paths: Sequence[Path], current: Build) -> None:
+    def __init__(self, paths: Sequence[Path], current: Build, cache: Path | None = None) -> None:
         self.paths = tuple(paths)
+        self.cache = cache
         self._current = current
         self._reload_lock = asyncio.Lock()
         self._stats_lock = threading.Lock()  # answers finish in worker threads
@@ -121,12 +123,12 @@ class Engine:
         self._seconds: deque[float] = deque(maxlen=TIME_SAMPLES)
 
     @classmethod
-    def load(cls, paths: Sequence[Path]) -> Engine:
+    def load(cls, paths: Sequence[Path], cache: Path | None = None) -> Engine:
         """Build the first index (blocking, before any question), logging what was loaded."""
-        current = build(paths)
+        current = build(paths, cache)
         for line in current.describe():
             log.info("%s", line)
-        return cls(paths, current)
+        return cls(paths, current, cache)
 
     @property
     def current(self) -> Build:
@@ -168,7 +170,7 @@ class Engine:
         async with self._reload_lock:
             before = self._current
             try:
-                after = await asyncio.to_thread(build, self.paths)
+                after = await asyncio.to_thread(build, self.paths, self.cache)
             except (CorpusError, OSError) as error:
                 log.warning("reload failed, keeping the current index: %s", error)
                 raise ReloadError(str(error)) from error

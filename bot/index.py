@@ -141,10 +141,22 @@ class SearchIndex:
         lexicon: Lexicon | None = None,
     ) -> SearchIndex:
         """Tokenize every passage (with its context) and precompute BM25 weights."""
+        tokens = [tokenize(passage.indexed_text) for passage in passages]
+        return cls.from_tokens(passages, reports, tokens, tokenize, lexicon)
+
+    @classmethod
+    def from_tokens(
+        cls,
+        passages: Sequence[Passage],
+        reports: Iterable[Report],
+        tokens: Sequence[list[str]],
+        tokenize: Tokenizer,
+        lexicon: Lexicon | None = None,
+    ) -> SearchIndex:
+        """The index of passages already tokenized (one term list per passage, in order)."""
         passages = tuple(passages)
         used = {passage.doc_id for passage in passages}
         reports = [report for report in reports if report.doc_id in used]
-        tokens = [tokenize(f"{passage.context}\n{passage.text}") for passage in passages]
         by_report: dict[str, list[str]] = {report.doc_id: [] for report in reports}
         for passage, passage_tokens in zip(passages, tokens, strict=True):
             by_report[passage.doc_id].extend(passage_tokens)
@@ -167,6 +179,11 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    @property
+    def postings(self) -> tuple[Postings, Postings]:
+        """The passage-level and report-level BM25 postings (for saving the index)."""
+        return self._passages, self._reports
 
     def _translate(self, phrases: Sequence[str]) -> dict[str, float]:
         """Thai terms for one English word or phrase, weighted by how much the corpus uses them.

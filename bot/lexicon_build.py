@@ -100,7 +100,10 @@ def build(wordnet_dir: Path = WORDNET_DIR, output: Path = OUTPUT) -> int:
 
 def main() -> int:
     """Build the lexicon from the installed packages."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Build bot/data/en_th_lexicon.tsv.xz from Thai WordNet, WordNet 3.0, "
+        "the transliteration dictionary and the province list."
+    )
     parser.add_argument("--wordnet-dir", type=Path, default=WORDNET_DIR)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()

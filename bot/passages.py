@@ -42,6 +42,11 @@ class Passage:
     end: int
     context: str = ""
 
+    @property
+    def indexed_text(self) -> str:
+        """What retrieval reads: the borrowed context, then the passage itself."""
+        return f"{self.context}\n{self.text}"
+
 
 @dataclass(frozen=True, slots=True)
 class _Block:

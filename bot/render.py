@@ -23,6 +23,7 @@ class Words:
 
     found: str
     not_found: str
+    empty: str
     hint: str
     sources: str
     section: str
@@ -36,6 +37,7 @@ class Words:
 THAI = Words(
     found="ผลการค้นหาสำหรับ",
     not_found="ไม่พบรายงานที่เกี่ยวข้องกับคำถามนี้",
+    empty="กรุณาพิมพ์คำถาม เช่น แอปพลิเคชันไทยชนะ",
     hint="ลองใช้คำสำคัญอื่น เช่น ชื่อโครงการ หน่วยงาน หรือปี พ.ศ.",
     sources="ที่มา",
     section="ข้อ",
@@ -48,6 +50,7 @@ THAI = Words(
 ENGLISH = Words(
     found="Results for",
     not_found="No relevant report found for this question.",
+    empty="Please type a question, for example: smart city.",
     hint="Try other key words, such as a project, an agency or a year.",
     sources="Source",
     section="§",
@@ -124,6 +127,8 @@ def translation_line(answer: Answer, words: Words) -> str:
 
 def _html_header(answer: Answer, words: Words) -> str:
     question = _escape(shorten(answer.question, QUESTION_CHARS))
+    if not answer.question.strip():
+        return words.empty
     if not answer.found:
         return f"{words.not_found}\n<i>{question}</i>\n{words.hint}"
     translated = translation_line(answer, words)
@@ -149,6 +154,8 @@ def to_text(answer: Answer, first_number: int = 1) -> str:
     """Plain text for a terminal; matched words in «guillemets»."""
     words = words_for(answer)
     question = shorten(answer.question, QUESTION_CHARS)
+    if not question:
+        return words.empty
     if not answer.found:
         return f"{words.not_found}\n{question}\n{words.hint}"
     translated = translation_line(answer, words)

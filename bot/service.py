@@ -116,7 +116,7 @@ def serve(settings: Settings, console: bool = False) -> int:
         )
         return 2
     try:
-        engine = Engine.load([settings.corpus_dir])
+        engine = Engine.load([settings.corpus_dir], settings.index_cache())
     except (CorpusError, OSError) as error:
         print(f"error: {error} (CORPUS_DIR={settings.corpus_dir})", file=sys.stderr)
         return 2

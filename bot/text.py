@@ -24,6 +24,9 @@ Language = Literal["th", "en", "mixed"]
 # nlpo3 gives the same Thai tokens as newmm (checked on the seed) 5-7x faster and is not
 # quadratic on long runs; we still feed it one script run at a time.
 THAI_ENGINE = "nlpo3"
+# Bump whenever tokenize() would give different terms for the same text: cached indexes made
+# with another version are then rebuilt rather than trusted (bot/store.py).
+TOKENS_VERSION = 1
 MIN_COMPOUND_CHARS = 9  # dictionary words this long are checked for being compounds
 MIN_PART_CHARS = 3
 

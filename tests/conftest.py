@@ -37,3 +37,11 @@ def corpus(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(SEED, folder)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _index_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Index caches go to a temporary folder, never the user's ~/.cache (subprocesses too)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))

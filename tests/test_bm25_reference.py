@@ -20,7 +20,7 @@ from tests.conftest import shared_path
 def test_postings_match_rank_bm25_on_real_passages_and_questions() -> None:
     reports = load_corpus([shared_path("data/thaigov-cabinet/items_th.jsonl.xz")]).reports[:300]
     passages = [passage for report in reports for passage in split_report(report)][:3000]
-    documents = [tokenize(f"{p.context}\n{p.text}") for p in passages]
+    documents = [tokenize(p.indexed_text) for p in passages]
     reference = LuceneBM25(documents)
     postings = Postings.build(documents)
     index = SearchIndex.build(passages, reports, tokenize)

@@ -76,3 +76,34 @@ def test_eval_prints_metrics_and_writes_results(tmp_path: Path) -> None:
     assert len(lines) == 10
     assert set(lines[0]) == {"id", "lang", "answered", "hits"}
     assert set(lines[0]["hits"][0]) == {"doc", "section", "text", "score", "report_coverage"}
+
+
+def test_empty_question_and_out_of_range_results_are_explained() -> None:
+    empty = _bot("ask", "   ")
+    assert empty.returncode == 0 and empty.stdout.startswith("กรุณาพิมพ์คำถาม")
+    too_many = _bot("ask", "ข้าว", "--results", "0")
+    assert too_many.returncode == 2 and "1 to 10" in too_many.stderr
+
+
+def test_bad_settings_name_the_variable(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK", "TELEGRAM"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "ข้าว"],
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": str(PROJECT), "WEBHOOK_URL": "http://example.org/hook"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "WEBHOOK_URL: Telegram posts only to https:// URLs" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_index_command_saves_a_cache_that_ask_then_uses(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    built = _bot("index", "--cache", str(cache))
+    assert built.returncode == 0, built.stderr
+    assert "built (1 of 1 reports tokenized)" in built.stdout
+    assert (cache / "manifest.json").exists()
