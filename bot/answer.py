@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.index import Hit, Query, SearchIndex
-from bot.text import Language, analyze, detect_language, sentences
+from bot.text import Language, Token, analyze, detect_language, sentences
 
 MAX_EXCERPTS = 3
 MAX_PER_REPORT = 2  # so one long report does not crowd out every other source
@@ -91,9 +91,10 @@ def is_relevant(hits: Sequence[Hit]) -> bool:
     return bool(hits) and hits[0].report_coverage >= MIN_REPORT_COVERAGE
 
 
-def _marks(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+def _marks(tokens: Sequence[Token], terms: frozenset[str], text: str) -> list[tuple[int, int]]:
+    """Spans of matched words among `tokens` (offsets into `text`), neighbours merged."""
     spans: list[tuple[int, int]] = []
-    for token in analyze(text):
+    for token in tokens:
         if token.term not in terms:
             continue
         if spans and text[spans[-1][1] : token.start].strip(" -–/") == "":
@@ -104,12 +105,19 @@ def _marks(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def best_sentences(text: str, weights: dict[str, float]) -> list[tuple[int, int]]:
+def _within(tokens: Sequence[Token], start: int, end: int) -> list[Token]:
+    return [token for token in tokens if start <= token.start and token.end <= end]
+
+
+def best_sentences(
+    text: str, weights: dict[str, float], tokens: Sequence[Token] | None = None
+) -> list[tuple[int, int]]:
     """Spans of the 1-3 sentences richest in query terms, in reading order."""
+    tokens = analyze(text) if tokens is None else tokens
     spans = sentences(text) or [(0, len(text))]
     scored = []
     for order, (start, end) in enumerate(spans):
-        found = {token.term for token in analyze(text[start:end])} & weights.keys()
+        found = {token.term for token in _within(tokens, start, end)} & weights.keys()
         scored.append((-sum(weights[term] for term in found), order, start, end))
     scored.sort()
     chosen: list[tuple[int, int]] = []
@@ -126,23 +134,32 @@ def best_sentences(text: str, weights: dict[str, float]) -> list[tuple[int, int]
     return sorted(chosen)
 
 
+_SPACES = str.maketrans("\n\t\r\f\v", "     ")
+
+
 def excerpt(hit: Hit, weights: dict[str, float]) -> Excerpt:
     """The hit's passage reduced to its best sentences, matched words marked, with a citation."""
     passage = hit.passage
     terms = frozenset(weights)
+    tokens = analyze(passage.text)  # once: for choosing sentences and for marking words
     parts: list[str] = []
     marks: list[tuple[int, int]] = []
     offset = 0
-    previous_end = None
-    for start, end in best_sentences(passage.text, weights):
-        sentence = " ".join(passage.text[start:end].split())
+    previous_end = 0
+    for start, end in best_sentences(passage.text, weights, tokens):
+        # Line breaks become spaces, one for one, so token offsets stay valid.
+        sentence = passage.text[start:end].translate(_SPACES)
+        spans = _marks(_within(tokens, start, end), terms, passage.text)
         if len(sentence) > EXCERPT_CHARS:
             sentence = shorten(sentence, EXCERPT_CHARS)
         if parts:
             glue = " " if passage.text[previous_end:start].strip() == "" else ELLIPSIS
             parts.append(glue)
             offset += len(glue)
-        marks.extend((offset + a, offset + b) for a, b in _marks(sentence, terms))
+        limit = len(sentence.rstrip("…"))
+        marks.extend(
+            (offset + a - start, offset + b - start) for a, b in spans if b - start <= limit
+        )
         parts.append(sentence)
         offset += len(sentence)
         previous_end = end

@@ -142,6 +142,15 @@ class Postings:
             scores[rows] += factor * weights
         return scores
 
+    def holding(self, terms: Iterable[str], rows: np.ndarray) -> dict[str, np.ndarray]:
+        """For each term, which of `rows` hold it (one vectorised test per term)."""
+        holding = {}
+        for term in terms:
+            held = self.postings(term)[0]  # ascending, so a binary search per row
+            at = np.minimum(np.searchsorted(held, rows), max(held.size - 1, 0))
+            holding[term] = (held[at] == rows) if held.size else np.zeros(rows.size, dtype=bool)
+        return holding
+
     def contains(self, term: str, row: int) -> bool:
         """Whether document `row` holds the term."""
         rows, _ = self.postings(term)

@@ -253,70 +253,92 @@ class SearchIndex:
             asked_fact(question),
         )
 
-    def scores(self, query: Query) -> np.ndarray:
-        """Blended score of every passage; 0 for passages sharing no term with the query."""
+    def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """Passages sharing a term with the query (ascending rows) and their blended scores."""
         passage_scores = self._passages.scores(query.terms, query.translations)
-        report_scores = self._reports.scores(query.terms, query.translations)[self._report_of]
+        rows = np.flatnonzero(passage_scores > 0)
+        report_scores = self._reports.scores(query.terms, query.translations)
         weight = self.TRANSLATED_REPORT_WEIGHT if query.translated else self.REPORT_WEIGHT
-        scores = np.where(passage_scores > 0, passage_scores + weight * report_scores, 0)
+        scores = passage_scores[rows] + weight * report_scores[self._report_of[rows]]
         if query.period is not None:
-            scores *= self._period_boost(query.period)
+            scores *= self._period_boost(query.period, rows)
         if query.fact is not None:
-            scores *= np.where(self._states[query.fact], 1 + self.FACT_BOOST, 1.0)
-        return scores
+            scores *= np.where(self._states[query.fact][rows], 1 + self.FACT_BOOST, 1.0)
+        return rows, scores
 
-    def _period_boost(self, period: Period) -> np.ndarray:
+    def _period_boost(self, period: Period, rows: np.ndarray) -> np.ndarray:
         """Score factors favouring reports from the meeting month or year the question names."""
-        in_year = self._meeting[:, 0] == period.year
+        meeting = self._meeting[rows]
+        in_year = meeting[:, 0] == period.year
         if period.month is None:
             return np.where(in_year, 1 + self.YEAR_BOOST, 1.0)
-        in_month = in_year & (self._meeting[:, 1] == period.month)
+        in_month = in_year & (meeting[:, 1] == period.month)
         return np.where(in_month, 1 + self.MONTH_BOOST, np.where(in_year, 1 + self.YEAR_BOOST, 1))
 
-    def _coverage(self, query: Query, postings: Postings, row: int, power: int) -> float:
-        """Share of the question's concepts found in one row, each weighted by idf ** power.
+    @staticmethod
+    def _concept_weights(
+        query: Query, postings: Postings, power: int
+    ) -> list[tuple[tuple[str, ...], float]]:
+        """Each concept's known terms and its weight, idf ** power.
 
         A concept's idf is the weighted mean idf of its alternatives the corpus knows; one
         the corpus does not know at all weighs as much as the rarest word could.
         """
-        total = found = 0.0
+        weighted = []
         for concept in query.concepts:
             known = {t: w for t, w in concept.alternatives.items() if postings.frequency(t)}
             if known:
                 idf = sum(w * postings.idf(t) for t, w in known.items()) / sum(known.values())
             else:
                 idf = postings.idf(concept.words[0])
-            total += idf**power
-            if any(postings.contains(term, row) for term in known):
-                found += idf**power
-        return found / total if total else 0.0
+            weighted.append((tuple(known), idf**power))
+        return weighted
+
+    @staticmethod
+    def _coverage(
+        weighted: Sequence[tuple[tuple[str, ...], float]], holding: Mapping[str, np.ndarray]
+    ) -> np.ndarray:
+        """For each row tested in `holding`, the share of the weighted concepts it holds."""
+        size = next(iter(holding.values())).size if holding else 0
+        total = sum(weight for _, weight in weighted)
+        found = np.zeros(size)
+        for terms, weight in weighted:
+            if terms:
+                found += weight * np.logical_or.reduce([holding[t] for t in terms])
+        return found / total if total else found
 
     def search(self, question: str | Query, k: int = 10) -> list[Hit]:
         """The k best passages sharing at least one term with the question, best first."""
         query = question if isinstance(question, Query) else self.analyze(question)
         if not query.terms or not self.passages or k <= 0:
             return []
-        scores = self.scores(query)
-        candidates = np.flatnonzero(scores > 0)
-        if candidates.size > k:
+        rows, scores = self.scores(query)
+        if rows.size > k:
             # Everything scoring at least the k-th best score, so ties at the cut stay ordered.
-            kth = np.partition(scores[candidates], candidates.size - k)[candidates.size - k]
-            candidates = candidates[scores[candidates] >= kth]
-        ranked = sorted(candidates.tolist(), key=lambda row: (-scores[row], row))[:k]
+            kth = np.partition(scores, rows.size - k)[rows.size - k]
+            keep = scores >= kth
+            rows, scores = rows[keep], scores[keep]
+        # Best first; equal scores in passage order (rows ascend, and lexsort is stable).
+        order = np.lexsort((rows, -scores))[:k]
+        rows, scores = rows[order], scores[order]
+        report_rows = self._report_of[rows]
+        in_passage = self._passages.holding(query.weights, rows)
+        in_report = self._reports.holding(query.weights, report_rows)
+        coverage = self._coverage(self._concept_weights(query, self._passages, 1), in_passage)
+        # Squared report-level idf: a question's rarest words decide whether a report is
+        # really about it (calibrated in answer.MIN_REPORT_COVERAGE).
+        report_coverage = self._coverage(self._concept_weights(query, self._reports, 2), in_report)
         hits = []
-        for row in ranked:
+        for number, row in enumerate(rows.tolist()):
             passage = self.passages[row]
-            report_row = int(self._report_of[row])
             hits.append(
                 Hit(
                     passage=passage,
                     report=self.reports[passage.doc_id],
-                    score=float(scores[row]),
-                    matched=tuple(t for t in query.weights if self._passages.contains(t, row)),
-                    coverage=self._coverage(query, self._passages, row, 1),
-                    # Squared report-level idf: a question's rarest words decide whether a
-                    # report is really about it (calibrated in answer.MIN_REPORT_COVERAGE).
-                    report_coverage=self._coverage(query, self._reports, report_row, 2),
+                    score=float(scores[number]),
+                    matched=tuple(t for t in query.weights if in_passage[t][number]),
+                    coverage=float(coverage[number]),
+                    report_coverage=float(report_coverage[number]),
                     position=row,
                 )
             )
