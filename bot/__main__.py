@@ -1,4 +1,4 @@
-"""Edge: the command line. `python -m bot [run | ask | eval | index]`."""
+"""Edge: the command line. `python -m bot [run | ask | eval | index | bench]`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot import store
+from bot import bench, store
 from bot.answer import Answer, ask
 from bot.config import SettingsError, load_settings
 from bot.corpus import CorpusError
@@ -108,6 +108,13 @@ def command_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_bench(args: argparse.Namespace) -> int:
+    """Measure build, load, search and memory against rank-bm25's own loop; print a table."""
+    figures = bench.run(_corpus_paths(args.corpus), bench.read_questions(args.queries))
+    print(bench.report(figures))
+    return 0
+
+
 def command_run(args: argparse.Namespace) -> int:
     """Start the Telegram bot (or, without a token in a terminal, a local console chat)."""
     from bot.service import serve  # the Telegram edge is loaded only when it is needed
@@ -122,7 +129,7 @@ def _result_count(value: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser: run (default), ask, eval, index."""
+    """The argument parser: run (default), ask, eval, index, bench."""
     main_parser = argparse.ArgumentParser(
         prog="python -m bot", description="Answer questions about Thai cabinet reports."
     )
@@ -161,6 +168,18 @@ def parser() -> argparse.ArgumentParser:
         "--cache", type=Path, help="cache folder (default: INDEX_DIR or one under ~/.cache)"
     )
     index_parser.set_defaults(handler=command_index)
+
+    bench_parser = commands.add_parser(
+        "bench", parents=[common], help="measure speed and memory on a corpus"
+    )
+    bench_parser.add_argument("--corpus", type=Path, action="append", help=corpus_help)
+    bench_parser.add_argument(
+        "--queries",
+        type=Path,
+        action="append",
+        help="questions (repeatable): JSONL with 'question' fields, or one per line",
+    )
+    bench_parser.set_defaults(handler=command_bench)
 
     eval_parser = commands.add_parser(
         "eval", parents=[common], help="measure retrieval on a question file"

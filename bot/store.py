@@ -59,6 +59,7 @@ class Built:
     corpus: Corpus
     how: str
     seconds: float
+    tokens: Sequence[list[str]] = ()  # each passage's terms, when it was just built
 
 
 def signature() -> str:
@@ -346,7 +347,7 @@ def build(paths: Sequence[Path], folder: Path | None) -> Built:
     )
     retokenized = len(corpus.reports) - reused
     how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
-    built = Built(index, corpus, how, time.perf_counter() - started)
+    built = Built(index, corpus, how, time.perf_counter() - started, complete)
     if folder is not None and corpus.reports:
         try:
             save(folder, paths, built, complete)

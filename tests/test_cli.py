@@ -107,3 +107,15 @@ def test_index_command_saves_a_cache_that_ask_then_uses(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     assert "built (1 of 1 reports tokenized)" in built.stdout
     assert (cache / "manifest.json").exists()
+
+
+def test_bench_prints_a_table_and_a_json_summary() -> None:
+    result = _bot("bench", "--log-level", "WARNING")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {
+        "passages", "cold_build_s", "warm_load_s", "naive_p50_ms", "search_p50_ms",
+        "answer_p50_ms", "speedup", "top10_agree", "peak_rss_mb",
+    } <= set(figures)  # fmt: skip
+    assert figures["passages"] == 20 and figures["top10_agree"] == 1.0
+    assert "speed-up (naive / search, p50)" in result.stdout

@@ -1,0 +1,162 @@
+"""Edge: the benchmark. One run measures, on the same corpus and questions, rank-bm25's own
+per-passage loop (the naive path) against the project's search, plus build, load and memory.
+
+Numbers are printed, never asserted: `python -m bot bench [--corpus PATH] [--queries FILE]`.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot import store
+from bot.answer import ask
+from bot.bm25 import LuceneBM25
+from bot.evaluate import percentile
+from bot.render import to_html
+
+# Questions used when no --queries file is given (Thai and English, about cabinet matters).
+DEFAULT_QUESTIONS = (
+    "แอปพลิเคชันไทยชนะ",
+    "เมืองอัจฉริยะ",
+    "งบประมาณรายจ่ายประจำปี",
+    "ร่างพระราชบัญญัติ",
+    "การจัดซื้อจัดจ้าง",
+    "ความร่วมมืออาเซียน",
+    "โครงการชลประทาน",
+    "มาตรการช่วยเหลือเกษตรกร",
+    "smart city",
+    "Ministry of Finance budget",
+    "digital economy cooperation",
+    "ADMM defence ministers meeting",
+)
+NAIVE_SAMPLE = 100  # questions timed on the naive path (each costs a loop over all passages)
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Per-question times in milliseconds."""
+
+    p50_ms: float
+    p95_ms: float
+
+
+def _time(function: Callable[[str], Any], questions: Sequence[str]) -> tuple[Timing, list[Any]]:
+    results = []
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        results.append(function(question))
+        times.append((time.perf_counter() - started) * 1000)
+    return Timing(percentile(times, 0.5) or 0.0, percentile(times, 0.95) or 0.0), results
+
+
+def read_questions(paths: Sequence[Path] | None) -> list[str]:
+    """Questions from JSONL files (`question` fields) or plain text files (one per line)."""
+    if not paths:
+        return list(DEFAULT_QUESTIONS)
+    questions = []
+    lines = [line for path in paths for line in path.read_text("utf-8-sig").splitlines()]
+    for line in lines:
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            questions.append(str(json.loads(line)["question"]))
+        else:
+            questions.append(line.strip())
+    return questions
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, workers) / 1024  # Linux reports kilobytes
+
+
+def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
+    """Measure everything once and return the figures (also printed by `report`)."""
+    with tempfile.TemporaryDirectory(prefix="bench-index-") as folder:
+        cache = Path(folder) / "index"
+        started = time.perf_counter()
+        built = store.build(paths, cache)
+        cold = time.perf_counter() - started
+        started = time.perf_counter()
+        warm_index = store.load(cache, paths).index
+        warm = time.perf_counter() - started
+    index = warm_index
+    rss_before_naive = _peak_rss_mb()
+    queries = [index.analyze(question) for question in questions]
+
+    search_time, _ = _time(lambda q: index.search(q, 10), questions)
+    answer_time, _ = _time(lambda q: to_html(ask(index, q)), questions)
+
+    # The naive path: rank-bm25's own loop over every passage for the same query terms.
+    naive = LuceneBM25(built.tokens)
+    sample = queries[:NAIVE_SAMPLE]
+
+    def naive_search(question: str) -> np.ndarray:
+        scores = naive.get_scores(index.tokenize(question))
+        np.argsort(-scores, kind="stable")[:10]
+        return scores
+
+    naive_time, _ = _time(naive_search, questions[:NAIVE_SAMPLE])
+    naive_scores = [naive.get_scores(list(query.terms)) for query in sample]
+    passage_postings = index.postings[0]
+    agree = 0
+    for query, expected in zip(sample, naive_scores, strict=True):
+        actual = passage_postings.scores(list(query.terms))
+        top = np.lexsort((np.arange(expected.size), -expected))[:10]
+        same = np.array_equal(np.lexsort((np.arange(actual.size), -actual))[:10], top)
+        agree += int(same and np.allclose(actual[top], expected[top], rtol=0, atol=1e-9))
+    return {
+        "corpus": [str(path) for path in paths],
+        "reports": len(index.reports),
+        "passages": len(index),
+        "questions": len(questions),
+        "cold_build_s": round(cold, 2),
+        "warm_load_s": round(warm, 3),
+        "naive_p50_ms": round(naive_time.p50_ms, 2),
+        "naive_p95_ms": round(naive_time.p95_ms, 2),
+        "search_p50_ms": round(search_time.p50_ms, 3),
+        "search_p95_ms": round(search_time.p95_ms, 3),
+        "answer_p50_ms": round(answer_time.p50_ms, 3),
+        "answer_p95_ms": round(answer_time.p95_ms, 3),
+        "speedup": round(naive_time.p50_ms / max(search_time.p50_ms, 1e-9), 1),
+        "top10_agree": round(agree / max(len(sample), 1), 4),
+        "peak_rss_mb": round(rss_before_naive, 1),
+        "peak_rss_with_naive_mb": round(_peak_rss_mb(), 1),
+    }
+
+
+def report(figures: dict[str, Any]) -> str:
+    """The figures as a table, then one line of JSON."""
+    rows = [
+        ("corpus", ", ".join(figures["corpus"])),
+        ("reports / passages", f"{figures['reports']:,} / {figures['passages']:,}"),
+        ("questions", str(figures["questions"])),
+        ("cold build (tokenize, index, save)", f"{figures['cold_build_s']} s"),
+        ("warm load (from the saved index)", f"{figures['warm_load_s']} s"),
+        ("naive rank-bm25 p50 / p95", f"{figures['naive_p50_ms']} / {figures['naive_p95_ms']} ms"),
+        ("search p50 / p95", f"{figures['search_p50_ms']} / {figures['search_p95_ms']} ms"),
+        (
+            "answer (search + render) p50 / p95",
+            f"{figures['answer_p50_ms']} / {figures['answer_p95_ms']} ms",
+        ),
+        ("speed-up (naive / search, p50)", f"{figures['speedup']}x"),
+        ("top-10 identical to rank-bm25", f"{figures['top10_agree']:.0%} of questions"),
+        (
+            "peak RSS (without / with the naive model)",
+            f"{figures['peak_rss_mb']} / {figures['peak_rss_with_naive_mb']} MB",
+        ),
+    ]
+    width = max(len(label) for label, _ in rows)
+    table = "\n".join(f"{label.ljust(width)}  {value}" for label, value in rows)
+    return f"{table}\n{json.dumps(figures, ensure_ascii=False)}"
