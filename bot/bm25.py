@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 from rank_bm25 import BM25
 
+K1 = 1.5  # rank-bm25's defaults for BM25Okapi
+B = 0.75
+
 
 class LuceneBM25(BM25):
     """Okapi BM25 with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), which is always > 0.
@@ -25,7 +28,7 @@ class LuceneBM25(BM25):
     term worth something and still ranks rare terms far above common ones.
     """
 
-    def __init__(self, corpus: Iterable[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+    def __init__(self, corpus: Iterable[list[str]], k1: float = K1, b: float = B) -> None:
         self.k1 = k1
         self.b = b
         super().__init__(corpus)
@@ -73,34 +76,43 @@ class Postings:
         self.weights = weights
 
     @classmethod
-    def build(cls, documents: Iterable[list[str]]) -> Postings:
-        """Weights of every (term, document) pair, computed by rank-bm25's formula."""
-        documents = list(documents)
-        if not documents:
+    def build(cls, documents: Iterable[list[str]], k1: float = K1, b: float = B) -> Postings:
+        """Weights of every (term, document) pair by LuceneBM25's formula, counted in NumPy.
+
+        rank-bm25 keeps a dict of term counts per document, several hundred MB for the whole
+        archive; counting term ids in arrays gives the same statistics (tests compare the
+        scores with LuceneBM25.get_scores) in a fraction of the memory and time.
+        """
+        vocabulary: dict[str, int] = {}
+        columns: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        lengths: list[int] = []
+        for terms in documents:
+            ids = np.fromiter(
+                (vocabulary.setdefault(t, len(vocabulary)) for t in terms), np.int64, len(terms)
+            )
+            unique, count = np.unique(ids, return_counts=True)
+            columns.append(unique)
+            counts.append(count)
+            lengths.append(len(terms))
+        size = len(lengths)
+        if not size:
             empty = np.zeros(0, dtype=np.int64)
             return cls(0, {}, empty, np.zeros(1, dtype=np.int64), empty, np.zeros(0))
-        model = LuceneBM25(documents)
-        vocabulary = {term: column for column, term in enumerate(model.idf)}
-        columns: list[int] = []
-        rows: list[int] = []
-        counts: list[int] = []
-        for row, term_counts in enumerate(model.doc_freqs):
-            for term, count in term_counts.items():
-                columns.append(vocabulary[term])
-                rows.append(row)
-                counts.append(count)
-        column_array = np.asarray(columns, dtype=np.int64)
-        order = np.lexsort((np.asarray(rows, dtype=np.int64), column_array))
-        frequency = np.bincount(column_array, minlength=len(vocabulary))
+        column = np.concatenate(columns)
+        row = np.repeat(np.arange(size, dtype=np.int64), [c.size for c in columns])
+        order = np.lexsort((row, column))
+        frequency = np.bincount(column, minlength=len(vocabulary))
         indptr = np.concatenate(([0], np.cumsum(frequency)))
-        indices = np.asarray(rows, dtype=np.int64)[order]
-        tf = np.asarray(counts, dtype=np.float64)[order]
-        term_idf = np.repeat(np.array([model.idf[term] for term in vocabulary]), frequency)
-        doc_len = np.asarray(model.doc_len, dtype=np.float64)[indices]
-        k1, b = model.k1, model.b
+        indices = row[order].astype(np.int32)  # row numbers fit; half the memory of int64
+        tf = np.concatenate(counts).astype(np.float64)[order]
+        # math.log per term, as LuceneBM25._calc_idf computes it: identical idf values.
+        term_idf = np.repeat(np.array([idf(size, int(n)) for n in frequency]), frequency)
+        doc_len = np.asarray(lengths, dtype=np.float64)[indices]
+        avgdl = sum(lengths) / size
         # The same expression, in the same order, as LuceneBM25.get_scores: identical floats.
-        weights = term_idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / model.avgdl)))
-        return cls(model.corpus_size, vocabulary, frequency, indptr, indices, weights)
+        weights = term_idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
+        return cls(size, vocabulary, frequency, indptr, indices, weights)
 
     def idf(self, term: str) -> float:
         """The term's idf; a term no document contains gets the highest possible idf."""

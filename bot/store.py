@@ -98,7 +98,8 @@ def content_hash(report: Report) -> str:
 
 
 def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
-    return [text.tokenize(value) for value in texts]
+    # Interned: the archive's ~5 million tokens then share one string per distinct term.
+    return [[sys.intern(term) for term in text.tokenize(value)] for value in texts]
 
 
 def _chunks(values: Sequence[str], size: int) -> Iterator[list[str]]:
@@ -117,7 +118,8 @@ def tokenize_all(texts: Sequence[str], progress: Callable[[int], None]) -> list[
         return results
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for tokens in pool.map(_tokenize_chunk, _chunks(texts, CHUNK)):
-            results.extend(tokens)
+            # Strings arrive unpickled, one object per occurrence: intern them here too.
+            results.extend([sys.intern(term) for term in terms] for terms in tokens)
             progress(len(results))
     return results
 

@@ -34,7 +34,7 @@ def test_postings_match_rank_bm25_on_real_passages_and_questions() -> None:
         terms = list(index.analyze(question).terms)
         expected = reference.get_scores(terms)
         actual = postings.scores(terms)
-        assert np.allclose(actual, expected, rtol=0, atol=1e-9)
+        assert np.array_equal(actual, expected)  # bit-identical, not merely within 1e-9
         # The same top 10, in the same order (ties broken by passage order on both sides).
         order = np.lexsort((np.arange(len(expected)), -expected))[:10]
         assert np.array_equal(np.lexsort((np.arange(len(actual)), -actual))[:10], order)
