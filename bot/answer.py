@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.index import Hit, Query, SearchIndex
-from bot.text import Language, Token, analyze, detect_language, sentences
+from bot.text import Language, Token, analyze, analyze_passage, detect_language, sentences
 
 MAX_EXCERPTS = 3
 MAX_PER_REPORT = 2  # so one long report does not crowd out every other source
@@ -141,7 +141,7 @@ def excerpt(hit: Hit, weights: dict[str, float]) -> Excerpt:
     """The hit's passage reduced to its best sentences, matched words marked, with a citation."""
     passage = hit.passage
     terms = frozenset(weights)
-    tokens = analyze(passage.text)  # once: for choosing sentences and for marking words
+    tokens = analyze_passage(passage.text)  # once: for choosing sentences and marking words
     parts: list[str] = []
     marks: list[tuple[int, int]] = []
     offset = 0

@@ -103,6 +103,7 @@ class SearchIndex:
     FACT_BOOST = 0.15  # a passage stating the kind of fact asked for (a date, an amount)
     MAX_SENSES = 4  # Thai renderings kept per English word or phrase
     MIN_SENSE_SHARE = 0.5  # a rendering at least this common, relative to the most common
+    SENSE_CACHE = 20_000  # English words and phrases whose weighed senses are remembered
 
     def __init__(
         self,
@@ -117,6 +118,7 @@ class SearchIndex:
         self.reports = {report.doc_id: report for report in reports}
         self.tokenize = tokenize
         self.lexicon = lexicon
+        self._senses: dict[tuple[str, ...], dict[str, float]] = {}
         self._passages = passage_postings
         self._reports = report_postings
         report_row = {doc_id: row for row, doc_id in enumerate(self.reports)}
@@ -185,13 +187,22 @@ class SearchIndex:
         """The passage-level and report-level BM25 postings (for saving the index)."""
         return self._passages, self._reports
 
-    def _translate(self, phrases: Sequence[str]) -> dict[str, float]:
+    def _translate(self, phrases: tuple[str, ...]) -> dict[str, float]:
         """Thai terms for one English word or phrase, weighted by how much the corpus uses them.
 
         The sense found in most passages gets weight 1; others count only when they are at
         least half as common, in proportion. Rare senses would otherwise win on idf alone
-        ("cabinet" as ตู้, cupboard, in a corpus about the คณะรัฐมนตรี).
+        ("cabinet" as ตู้, cupboard, in a corpus about the คณะรัฐมนตรี). Remembered per index:
+        the same English words come back in question after question.
         """
+        known = self._senses.get(phrases)
+        if known is None:
+            if len(self._senses) >= self.SENSE_CACHE:
+                self._senses.clear()
+            known = self._senses[phrases] = self._weigh_senses(phrases)
+        return known
+
+    def _weigh_senses(self, phrases: Sequence[str]) -> dict[str, float]:
         senses = []
         for phrase in phrases:
             terms = tuple(dict.fromkeys(self.tokenize(phrase)))

@@ -179,6 +179,12 @@ def _run_tokens(kind: str, run: str, offset: int) -> Iterator[Token]:
             position += len(part) + 1
 
 
+@lru_cache(maxsize=4096)
+def analyze_passage(text: str) -> tuple[Token, ...]:
+    """`analyze` of a passage, remembered: popular passages are quoted again and again."""
+    return tuple(analyze(text))
+
+
 def analyze(text: str) -> list[Token]:
     """All word tokens of `text` with their spans, stopwords included."""
     text = thai_digits_to_arabic(text)
