@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot import store
-from tests.conftest import SEED
 
 EXTRA = (
     "เรื่อง โครงการรถไฟฟ้าสายใหม่\nคณะรัฐมนตรีอนุมัติโครงการรถไฟฟ้า\n"
@@ -19,10 +17,8 @@ EXTRA = (
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED, corpus)
+def folder(corpus: Path) -> Path:
+    """The writable copy of the default corpus (conftest's `corpus`)."""
     return corpus
 
 
