@@ -162,9 +162,3 @@ class Postings:
             at = np.minimum(np.searchsorted(held, rows), max(held.size - 1, 0))
             holding[term] = (held[at] == rows) if held.size else np.zeros(rows.size, dtype=bool)
         return holding
-
-    def contains(self, term: str, row: int) -> bool:
-        """Whether document `row` holds the term."""
-        rows, _ = self.postings(term)
-        at = int(np.searchsorted(rows, row))
-        return at < rows.size and int(rows[at]) == row

@@ -203,11 +203,6 @@ def stopwords() -> frozenset[str]:
     return frozenset(thai) | english
 
 
-def is_stopword(term: str) -> bool:
-    """True for function words that carry no topic."""
-    return term in stopwords()
-
-
 def is_index_term(term: str) -> bool:
     """False for stopwords and lone Latin letters (the b of a pasted <b> tag, list markers)."""
     return term not in stopwords() and not (len(term) == 1 and term.isascii() and term.isalpha())

@@ -114,12 +114,6 @@ class Period:
     year: int
     month: int | None = None
 
-    def contains(self, day: date | None) -> bool:
-        """Whether `day` falls in this period."""
-        if day is None or day.year != self.year:
-            return False
-        return self.month is None or day.month == self.month
-
 
 _ENGLISH_MONTH_NUMBER = {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, start=1)}
 _ENGLISH_MONTH_NUMBER |= {name[:3].lower(): n for name, n in list(_ENGLISH_MONTH_NUMBER.items())}
