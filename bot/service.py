@@ -7,18 +7,20 @@ status 2 and a message, never a traceback. The token is redacted from every log 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings, SettingsError
 from bot.corpus import CorpusError
 from bot.engine import Engine
 from bot.render import to_text
-from bot.telegram import build_application
+from bot.telegram import api_urls, build_application
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,16 @@ def webhook_path(webhook_url: str) -> str:
     return urlsplit(webhook_url).path.strip("/")
 
 
+async def check_telegram(settings: Settings, token: str) -> None:
+    """Ask Telegram who the bot is: InvalidToken or NetworkError now, as one clear line,
+    rather than from inside PTB's start-up (which logs each failure with its traceback)."""
+    base_url, base_file_url = api_urls(
+        settings.telegram_api_base_url or "https://api.telegram.org"
+    )
+    async with Bot(token, base_url=base_url, base_file_url=base_file_url) as bot:
+        await bot.get_me()
+
+
 def console_chat(engine: Engine, results: int) -> int:
     """Answer questions typed in the terminal until EOF, Ctrl-C or 'exit'."""
     print(CONSOLE_HELLO, flush=True)
@@ -127,6 +139,7 @@ def serve(settings: Settings, console: bool = False) -> int:
 
     application = build_application(settings, engine)
     try:
+        asyncio.run(check_telegram(settings, token))
         if settings.webhook_url:
             if secret_token is None:
                 log.warning("WEBHOOK_SECRET_TOKEN is not set: anyone who learns the URL can post")

@@ -291,3 +291,25 @@ def test_install_redaction_covers_records_of_every_logger() -> None:
                 each.removeFilter(redaction)
         root.removeHandler(handler)
     assert stream.getvalue() == "token [REDACTED]\n"
+
+
+def test_unreachable_telegram_is_one_clear_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "WEBHOOK"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env
+        | {
+            "PYTHONPATH": str(PROJECT),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens
+        },
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "error: cannot reach Telegram" in result.stderr
+    assert "Traceback" not in result.stderr and TOKEN not in result.stderr
