@@ -54,7 +54,8 @@ class Answer:
     """A question, its language, and the cited excerpts that answer it (none: nothing found).
 
     Excerpts are best first; a reply shows a page of them (`page`), numbered from start + 1.
-    `translations` pairs the question's English words with the Thai words they matched.
+    `translations` pairs the question's English words with the Thai words they matched;
+    `corrections` pairs misspelt words with the words searched instead.
     """
 
     question: str
@@ -62,6 +63,7 @@ class Answer:
     excerpts: tuple[Excerpt, ...]
     terms: tuple[str, ...]
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()
 
     @property
     def found(self) -> bool:
@@ -193,7 +195,14 @@ def compose(
             continue
         per_report[hit.report.doc_id] = seen + 1
         excerpts.append(excerpt(hit, weights))
-    return Answer(question, language, tuple(excerpts), query.terms, _translations(query, hits))
+    return Answer(
+        question,
+        language,
+        tuple(excerpts),
+        query.terms,
+        _translations(query, hits),
+        query.corrections,
+    )
 
 
 def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -80,6 +80,7 @@ class Query:
     translated: bool = False
     period: Period | None = None
     fact: Fact | None = None
+    corrections: tuple[tuple[str, str], ...] = ()  # (as written, as searched) for typos
 
 
 class SearchIndex:
@@ -226,7 +227,8 @@ class SearchIndex:
         """The question's terms, Thai translations of its English words, and its concepts."""
         tokens = text.analyze(text.clean(question))
         known = self.lexicon.knows if self.lexicon else lambda word: False
-        corrected = correct_tokens(tokens, self._popularity, known)
+        corrections: list[tuple[str, str]] = []
+        corrected = correct_tokens(tokens, self._popularity, known, corrections)
         terms = tuple(term for term in corrected if text.is_index_term(term))
         translations: dict[str, float] = {}
         concepts = []
@@ -262,6 +264,7 @@ class SearchIndex:
             english_rendered,
             find_period(question),
             asked_fact(question),
+            tuple(corrections),
         )
 
     def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray]:

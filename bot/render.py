@@ -32,6 +32,7 @@ class Words:
     link: str
     more_cut: str
     matched_thai: str
+    searched_for: str
 
 
 THAI = Words(
@@ -46,6 +47,7 @@ THAI = Words(
     link="ลิงก์ต้นฉบับ",
     more_cut="มีผลเพิ่มเติมที่ตัดออกเพราะข้อความยาวเกินไป",
     matched_thai="คำภาษาไทยที่ตรงกัน",
+    searched_for="ค้นหาคำที่ใกล้เคียง",
 )
 ENGLISH = Words(
     found="Results for",
@@ -59,6 +61,7 @@ ENGLISH = Words(
     link="original",
     more_cut="more results were left out to fit one message",
     matched_thai="Thai words matched",
+    searched_for="Searched for",
 )
 
 
@@ -118,11 +121,18 @@ def _html_block(number: int, excerpt: Excerpt, words: Words) -> str:
 
 
 def translation_line(answer: Answer, words: Words) -> str:
-    """`Thai words matched: smart city → เมือง, อัจฉริยะ; ...`, or "" when nothing was translated."""
-    if not answer.translations:
-        return ""
-    pairs = "; ".join(f"{english} → {', '.join(thai)}" for english, thai in answer.translations)
-    return shorten(f"{words.matched_thai}: {pairs}", 300)
+    """Typos corrected and English words translated, one line each ("" when there are none):
+    `Searched for: ชนะ (ชะนะ)`, `Thai words matched: smart city → เมือง, อัจฉริยะ`."""
+    lines = []
+    if answer.corrections:
+        fixed = ", ".join(f"{right} ({wrong})" for wrong, right in answer.corrections)
+        lines.append(shorten(f"{words.searched_for}: {fixed}", 300))
+    if answer.translations:
+        pairs = "; ".join(
+            f"{english} → {', '.join(thai)}" for english, thai in answer.translations
+        )
+        lines.append(shorten(f"{words.matched_thai}: {pairs}", 300))
+    return "\n".join(lines)
 
 
 def _html_header(answer: Answer, words: Words) -> str:

@@ -57,12 +57,14 @@ def correct_tokens(
     tokens: Sequence[Token],
     popularity: Callable[[str], int],
     is_word: Callable[[str], bool] = lambda word: False,
+    corrections: list[tuple[str, str]] | None = None,
 ) -> list[str]:
     """Terms of `tokens` (stopwords included) with unknown words corrected.
 
     A misspelt Thai word is usually cut by the segmenter into fragments nobody knows
     (ไทยชะนะ -> ไทย ชะ นะ), so each run of adjacent unknown fragments is corrected as one word
     (ชะนะ -> ชนะ); a run that cannot be corrected, or holds only stopwords, stays as it was.
+    Each correction made is appended to `corrections` as (written, corrected).
     """
     terms: list[str] = []
     run: list[Token] = []
@@ -73,6 +75,8 @@ def correct_tokens(
             worth = any(is_index_term(token.term) for token in run)
             fixed = correct(joined, popularity, is_word) if worth else None
             terms.extend([fixed] if fixed else [token.term for token in run])
+            if fixed and corrections is not None:
+                corrections.append((joined, fixed))
             run.clear()
 
     covered = -1  # end of the last whole word: the parts of a compound lie inside it

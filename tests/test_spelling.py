@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.answer import ask
 from bot.index import SearchIndex
+from bot.render import to_text
 from bot.spelling import correct, correct_tokens, edits1
 from bot.text import analyze
 
@@ -43,3 +45,9 @@ def test_exact_matches_are_unchanged(seed_index: SearchIndex) -> None:
 
 def test_real_english_words_are_not_corrected(seed_index: SearchIndex) -> None:
     assert seed_index.analyze("recipe tall cookies").terms == ("recipe", "tall", "cooky")
+
+
+def test_the_answer_says_which_word_it_searched_instead(seed_index: SearchIndex) -> None:
+    answer = ask(seed_index, "ไทยชะนะ")
+    assert answer.corrections == (("ชะนะ", "ชนะ"),)
+    assert to_text(answer).splitlines()[1] == "ค้นหาคำที่ใกล้เคียง: ชนะ (ชะนะ)"
