@@ -18,6 +18,7 @@ from bot.thaidate import find_iso_date, find_thai_date
 
 TITLE_PREFIX = "เรื่อง"
 SOURCE_PREFIX = "ที่มา"
+MAX_URL_CHARS = 2048  # longer "links" are not links a reader could follow
 
 _TITLE_LINE = re.compile(r"^\s*เรื่อง\s*[:：]?\s*(?P<title>\S.*)$")
 _ITEM_HEADING = re.compile(r"^\s*(?P<number>\d{1,3})\.\s*เรื่อง\s*[:：]?\s*(?P<title>\S.*)$")
@@ -113,6 +114,13 @@ def _field(record: Mapping[str, Any], name: str) -> str | None:
     return str(value).strip() or None
 
 
+def _web_url(url: str | None) -> str | None:
+    """The record's link when it is a plausible web address, else None (it is only shown)."""
+    if url and len(url) <= MAX_URL_CHARS and url.startswith(("https://", "http://")):
+        return url
+    return None
+
+
 def parse_record(record: Any, *, source: str = "") -> Report:
     """A JSONL record: `id`, `title`, `text` or `body`; `meeting_date` and `url` optional."""
     if not isinstance(record, Mapping):
@@ -139,6 +147,6 @@ def parse_record(record: Any, *, source: str = "") -> Report:
         title=" ".join(clean(title).split()) if title else report.title,
         text=report.text,
         meeting_date=meeting or report.meeting_date,
-        url=_field(record, "url"),
+        url=_web_url(_field(record, "url")),
         source=source,
     )

@@ -26,9 +26,10 @@ Language = Literal["th", "en", "mixed"]
 THAI_ENGINE = "nlpo3"
 # Bump whenever tokenize() would give different terms for the same text: cached indexes made
 # with another version are then rebuilt rather than trusted (bot/store.py).
-TOKENS_VERSION = 1
+TOKENS_VERSION = 2
 MIN_COMPOUND_CHARS = 9  # dictionary words this long are checked for being compounds
 MIN_PART_CHARS = 3
+NOMINALISERS = ("การ", "ความ")  # prefixes the segmenter may attach to the wrong neighbour
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -145,18 +146,46 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def regrouped(left: str, right: str) -> tuple[str, str] | None:
+    """The other reading of two neighbouring words when a nominaliser could go either way.
+
+    Maximal matching reads โครงการพัฒนา as โครง + การพัฒนา; โครงการ + พัฒนา is as valid, and
+    only that reading finds โครงการ. Returns it when both of its words are in the dictionary.
+    """
+    _, words = _dictionary()
+    for prefix in NOMINALISERS:
+        rest = right[len(prefix) :]
+        if right.startswith(prefix) and rest and left + prefix in words and rest in words:
+            return left + prefix, rest
+    return None
+
+
+def _thai_tokens(run: str, offset: int) -> Iterator[Token]:
+    position = offset
+    previous: Token | None = None
+    for piece in word_tokenize(run, engine=THAI_ENGINE, keep_whitespace=False):
+        start = run.find(piece, position - offset) + offset
+        position = start + len(piece)
+        if not _is_word(piece):
+            previous = None
+            continue
+        yield Token(_thai_term(piece), start, position)
+        part_start = start
+        for part in compound_parts(piece):
+            yield Token(_thai_term(part), part_start, part_start + len(part))
+            part_start += len(part)
+        if previous is not None and previous.end == start:
+            other = regrouped(run[previous.start - offset : previous.end - offset], piece)
+            if other:
+                cut = previous.start + len(other[0])
+                yield Token(_thai_term(other[0]), previous.start, cut)
+                yield Token(_thai_term(other[1]), cut, position)
+        previous = Token(piece, start, position)
+
+
 def _run_tokens(kind: str, run: str, offset: int) -> Iterator[Token]:
     if kind == "thai":
-        position = offset
-        for piece in word_tokenize(run, engine=THAI_ENGINE, keep_whitespace=False):
-            start = run.find(piece, position - offset) + offset
-            position = start + len(piece)
-            if _is_word(piece):
-                yield Token(_thai_term(piece), start, position)
-                part_start = start
-                for part in compound_parts(piece):
-                    yield Token(_thai_term(part), part_start, part_start + len(part))
-                    part_start += len(part)
+        yield from _thai_tokens(run, offset)
         return
     term = run.lower().replace("’", "'")
     if kind == "num":

@@ -101,3 +101,10 @@ def test_jsonl_record_date_falls_back_to_its_source_line() -> None:
 def test_bad_records_say_what_is_wrong(record: object, message: str) -> None:
     with pytest.raises(ReportFormatError, match=message):
         parse_record(record)
+
+
+def test_record_links_must_be_web_addresses_of_sane_length() -> None:
+    base = {"id": "a", "title": "ก", "text": "เนื้อหา"}
+    assert parse_record(base | {"url": "https://example.org/x"}).url == "https://example.org/x"
+    assert parse_record(base | {"url": "javascript:alert(1)"}).url is None
+    assert parse_record(base | {"url": "https://example.org/" + "x" * 5000}).url is None

@@ -101,3 +101,9 @@ def test_dictionary_compounds_are_also_indexed_by_their_parts() -> None:
     ]  # fmt: skip
     assert tokenize("เทคโนโลยี") == ["เทคโนโลยี"]  # เทคโน โล ยี is no compound
     assert tokenize("กระทรวง") == ["กระทรวง"]
+
+
+def test_a_nominaliser_read_with_the_wrong_neighbour_gives_both_readings() -> None:
+    # Maximal matching reads โครง + การพัฒนา; โครงการ must still be found.
+    assert tokenize("โครงการพัฒนาเมือง") == ["โครง", "การพัฒนา", "โครงการ", "พัฒนา", "เมือง"]
+    assert tokenize("โครงการก่อสร้าง") == ["โครงการ", "ก่อสร้าง"]
