@@ -12,6 +12,7 @@ import json
 import logging
 import lzma
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.xz")
+MAX_FILE_BYTES = 512 * 2**20  # compressed or not; larger files are skipped with that reason
 # How many bad JSONL line numbers one note lists before it only counts them.
 _LISTED_BAD_LINES = 5
 
@@ -89,7 +91,7 @@ def walk(root: Path) -> Iterator[Path]:
 
 
 def _doc_id(path: Path, root: Path) -> str:
-    name = path.relative_to(root).as_posix()
+    name = printable(path.relative_to(root).as_posix())
     return name[: -len(_suffix(path))] if _suffix(path) else name
 
 
@@ -109,6 +111,8 @@ def _read_jsonl(path: Path, label: str, notices: list[FileNote]) -> list[Report]
             reports.append(parse_record(json.loads(decode(raw)[0]), source=label))
         except ValueError as error:  # JSONDecodeError, ReportFormatError, undecodable bytes
             bad.append(f"line {number}: {error}")
+        except RecursionError:
+            bad.append(f"line {number}: nested too deeply to be a report")
     if bad:
         listed = "; ".join(bad[:_LISTED_BAD_LINES])
         more = f" (+{len(bad) - _LISTED_BAD_LINES} more)" if len(bad) > _LISTED_BAD_LINES else ""
@@ -126,10 +130,25 @@ def _read_text(path: Path, doc_id: str, label: str, notices: list[FileNote]) -> 
 
 
 def _read_file(path: Path, root: Path, notices: list[FileNote]) -> list[Report]:
-    label = path.relative_to(root).as_posix()
+    label = printable(path.relative_to(root).as_posix())
     if _suffix(path) in JSONL_SUFFIXES:
         return _read_jsonl(path, label, notices)
     return _read_text(path, _doc_id(path, root), label, notices)
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be shown anywhere (undecodable bytes become U+FFFD)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _not_readable(path: Path) -> str | None:
+    """Why a file must not be read (a FIFO or device would block or never end), or None."""
+    info = path.stat()  # follows links: a link to /dev/zero is a device
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a pipe, device or socket)"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"larger than {MAX_FILE_BYTES // 2**20} MB"
+    return None
 
 
 def load_corpus(paths: Iterable[Path | str]) -> Corpus:
@@ -145,12 +164,16 @@ def load_corpus(paths: Iterable[Path | str]) -> Corpus:
         files = [root] if root.is_file() else list(walk(root))
         base = root if root.is_dir() else root.parent
         for path in files:
-            label = path.relative_to(base).as_posix()
+            label = printable(path.relative_to(base).as_posix())
             if not _suffix(path):
                 if not path.name.startswith("."):
                     skipped.append(FileNote(label, "not a report file (.txt .md .jsonl[.gz|.xz])"))
                 continue
             try:
+                problem = _not_readable(path)
+                if problem:
+                    skipped.append(FileNote(label, problem))
+                    continue
                 found = _read_file(path, base, notices)
             except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
                 skipped.append(FileNote(label, str(error) or type(error).__name__))

@@ -15,6 +15,7 @@ from bot.thaidate import format_english, format_thai
 
 TELEGRAM_LIMIT = 4096
 QUESTION_CHARS = 120  # how much of the question the reply repeats
+MAX_HREF_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +109,20 @@ def telegram_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _html_block(number: int, excerpt: Excerpt, words: Words) -> str:
+def _html_block(number: int, excerpt: Excerpt, words: Words, marked: bool = True) -> str:
     citation = excerpt.citation
+    if marked:
+        quote = _marked(excerpt, lambda s: f"<b>{_escape(s)}</b>", _escape)
+    else:
+        quote = _escape(excerpt.text)
     lines = [
         f"<b>{number}. {_escape(citation.title)}</b>",
         f"<i>{_escape(citation_line(citation, words))}</i>",
-        f"<blockquote>{_marked(excerpt, lambda s: f'<b>{_escape(s)}</b>', _escape)}</blockquote>",
+        f"<blockquote>{quote}</blockquote>",
     ]
-    if citation.url:
-        lines.append(f'<a href="{html.escape(citation.url, quote=True)}">{words.link}</a>')
+    href = html.escape(citation.url, quote=True) if citation.url else ""
+    if href and len(href) <= MAX_HREF_CHARS:  # a longer link would crowd out the excerpt
+        lines.append(f'<a href="{href}">{words.link}</a>')
     return "\n".join(lines)
 
 
@@ -151,6 +157,10 @@ def to_html(answer: Answer, limit: int = TELEGRAM_LIMIT, first_number: int = 1) 
     text = _html_header(answer, words)
     for number, excerpt in enumerate(answer.excerpts, start=first_number):
         block = _html_block(number, excerpt, words)
+        if number == first_number and telegram_length(f"{text}\n\n{block}") > limit:
+            # Hundreds of marked one-letter matches can swell an excerpt past the limit:
+            # the first excerpt is then shown without marks rather than not at all.
+            block = _html_block(number, excerpt, words, marked=False)
         if telegram_length(f"{text}\n\n{block}") > limit:
             note = f"\n\n<i>{words.more_cut}</i>"
             if telegram_length(text + note) <= limit:

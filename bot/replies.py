@@ -42,6 +42,7 @@ from bot.render import (
 
 MAX_QUESTION_CHARS = 1000  # longer text is a pasted document, not a question
 RECENT_ANSWERS = 1000  # answers kept for their buttons; older buttons say "ask again"
+MAX_LINK_CHARS = 1000  # a source link's HTML beyond this is not sent
 INLINE_PAGE = 10  # results per inline page
 INLINE_TOTAL = 50  # results per inline query in all
 # Inline answers depend only on the question and the corpus, so Telegram may share them
@@ -254,6 +255,8 @@ def passage_reply(answer: Answer, index: int) -> Reply:
     where = citation_line(citation, words)
     url = citation.url if _is_web_url(citation.url) else None
     link = f'\n<a href="{html.escape(str(url))}">{words.link}</a>' if url else ""
+    if telegram_length(link) > MAX_LINK_CHARS:
+        url, link = None, ""  # a link longer than the passage it cites is left out
     head = f"<b>{html.escape(title, quote=False)}</b>\n<i>{html.escape(where, quote=False)}</i>"
     passage = excerpt.passage
     page = f"{head}\n<blockquote>{html.escape(passage, quote=False)}</blockquote>{link}"

@@ -14,6 +14,7 @@ from bot.text import Token, is_index_term
 THAI_LETTERS = "".join(chr(c) for c in range(0x0E01, 0x0E4F) if c not in range(0x0E3B, 0x0E3F))
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = {True: 4, False: 2}  # Latin words shorter than 4, Thai shorter than 2: left alone
+MAX_LENGTH = 30  # edits of a longer "word" would be hundreds of thousands of long strings
 
 
 def edits1(word: str) -> set[str]:
@@ -38,7 +39,9 @@ def correct(
     is a real word (a dictionary word the corpus lacks), is left alone.
     """
     alphabet = _alphabet(word)
-    if len(word) < MIN_LENGTH[word.isascii()] or popularity(word) or is_word(word):
+    if not MIN_LENGTH[word.isascii()] <= len(word) <= MAX_LENGTH:
+        return None  # too short to tell a typo from another word; too long to be a word
+    if popularity(word) or is_word(word):
         return None
     if any(ch not in alphabet for ch in word):
         return None  # numbers, codes, mixed scripts: not words to spell-check
