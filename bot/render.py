@@ -16,6 +16,7 @@ from bot.thaidate import format_english, format_thai
 TELEGRAM_LIMIT = 4096
 QUESTION_CHARS = 120  # how much of the question the reply repeats
 MAX_HREF_CHARS = 1000
+SOURCE_CHARS = 200  # a report file's path, cited when it has no link
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ def citation_line(citation: Citation, words: Words) -> str:
     if citation.meeting_date:
         parts.append(f"{words.date(citation.meeting_date)} ({citation.meeting_date.isoformat()})")
     if citation.source and not citation.url:
-        parts.append(citation.source)
+        parts.append(shorten(citation.source, SOURCE_CHARS))
     return " · ".join(parts)
 
 
@@ -187,7 +188,7 @@ def to_text(answer: Answer, first_number: int = 1) -> str:
             f"   {citation_line(citation, words)}",
             f"   {_marked(excerpt, lambda s: f'«{s}»', str)}",
         ]
-        if citation.url:
+        if citation.url and len(citation.url) <= MAX_HREF_CHARS:  # as in the HTML
             lines.append(f"   {citation.url}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -260,7 +260,7 @@ def passage_reply(answer: Answer, index: int) -> Reply:
     head = f"<b>{html.escape(title, quote=False)}</b>\n<i>{html.escape(where, quote=False)}</i>"
     passage = excerpt.passage
     page = f"{head}\n<blockquote>{html.escape(passage, quote=False)}</blockquote>{link}"
-    while telegram_length(page) > TELEGRAM_LIMIT and passage:  # long passages are cut
+    while telegram_length(page) > TELEGRAM_LIMIT and len(passage) > 1:  # long ones are cut
         passage = shorten(passage, len(passage) * 9 // 10)
         page = f"{head}\n<blockquote>{html.escape(passage, quote=False)}</blockquote>{link}"
     plain = "\n".join([title, where, passage, *([url] if url else [])])

@@ -207,7 +207,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
         await query.answer([], cache_time=INLINE_HINT_CACHE_SECONDS, button=hint)
         return
-    start = int(query.offset) if query.offset.isdigit() else 0
+    start = int(query.offset) if query.offset.isdecimal() and len(query.offset) < 4 else 0
     answer = await shared(context).engine.answer(question)
     results, next_offset = inline_results(answer, start)
     await query.answer(

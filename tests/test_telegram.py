@@ -7,7 +7,9 @@ import asyncio
 import logging
 import os
 import shutil
+import stat
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -18,6 +20,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.engine import Engine
+from bot.store import default_cache_dir
 from bot.telegram import build_application
 from tests.botapi import FakeBotApi, auto_entities
 from tests.telegram_fixtures import (
@@ -64,7 +67,9 @@ async def start_bot(fake: FakeBotApi) -> AsyncIterator[StartBot]:
 
         async def start(corpus: Path = SEED_DIR, **settings: Any) -> Application:
             config = make_settings(fake, corpus, **settings)
-            application = build_application(config, Engine.load([config.corpus_dir]))
+            application = build_application(
+                config, Engine.load([config.corpus_dir], config.index_cache())
+            )
             return await stack.enter_async_context(polling(application))
 
         yield start
@@ -421,11 +426,33 @@ async def test_concurrent_reloads_run_once_while_questions_are_answered(
     fake: FakeBotApi, start_bot: StartBot, corpus: Path
 ) -> None:
     await start_bot(corpus)
-    # A named pipe holds the rebuild inside its file read until the test writes the report.
-    gate = corpus / "new.txt"
-    os.mkfifo(gate)
     report = f"เรื่อง {NEW_REPORT_TITLE}\n{NEW_REPORT_BODY}\nที่มา: ที่ประชุมคณะรัฐมนตรี วันที่ 1 มกราคม 2567"
-    writer = threading.Thread(target=gate.write_text, args=(report,), daemon=True)
+    (corpus / "new.txt").write_text(report, encoding="utf-8")
+    # The corpus loader skips named pipes, so the gate is the index cache's manifest: the
+    # rebuild reads it twice (warm load, then reusable tokens) and waits at each read until
+    # the test writes a stale one.
+    gate = default_cache_dir([corpus]) / "manifest.json"
+    gate.unlink()
+    os.mkfifo(gate)
+
+    done = threading.Event()
+
+    def open_gate() -> None:
+        # Each read of the pipe gets a stale manifest; a non-blocking open never hangs the
+        # writer, and it stops once the rebuild has replaced the pipe or the test is over.
+        deadline = time.monotonic() + 20
+        while not done.is_set() and time.monotonic() < deadline:
+            try:
+                if not stat.S_ISFIFO(gate.stat().st_mode):
+                    return
+                pipe = os.open(gate, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no reader yet (ENXIO), or the folder is being replaced
+                time.sleep(0.01)
+                continue
+            with os.fdopen(pipe, "w", encoding="utf-8") as handle:
+                handle.write('{"signature": "stale"}')
+
+    writer = threading.Thread(target=open_gate, daemon=True)
     admin: dict[str, Any] = {"user_id": ADMIN_ID, "language_code": "en"}
     try:
         fake.push_message("/reload", **admin)
@@ -437,10 +464,13 @@ async def test_concurrent_reloads_run_once_while_questions_are_answered(
         assert not any("Reloaded" in call.params["text"] for call in sent(fake))
     finally:
         writer.start()  # also on failure, so the reload's worker thread is never left blocked
-    done = await fake.await_for(
-        "sendMessage", predicate=lambda c: c.params["text"].startswith("Reloaded"), timeout=10
-    )
-    assert len(done) == 1 and "reports 1 → 2" in done[0].params["text"]
+    try:
+        reloaded = await fake.await_for(
+            "sendMessage", predicate=lambda c: c.params["text"].startswith("Reloaded"), timeout=10
+        )
+    finally:
+        done.set()
+    assert len(reloaded) == 1 and "reports 1 → 2" in reloaded[0].params["text"]
     reloads = [call for call in sent(fake) if "Reload" in call.params["text"]]
     assert len(reloads) <= 3  # at most: reloading, busy, reloaded (and one "reloading" more)
     await asyncio.to_thread(writer.join, 5)
