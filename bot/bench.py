@@ -99,7 +99,8 @@ def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
     answer_time, _ = _time(lambda q: to_html(ask(index, q)), questions)
 
     # The naive path: rank-bm25's own loop over every passage for the same query terms.
-    naive = LuceneBM25(built.tokens)
+    tokens = built.tokens or store.load_tokens(cache)
+    naive = LuceneBM25([tokens.terms(number) for number in range(len(tokens))])
     sample = queries[:NAIVE_SAMPLE]
 
     def naive_search(question: str) -> np.ndarray:

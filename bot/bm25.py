@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rank_bm25 import BM25
@@ -56,6 +57,51 @@ def idf(passages: int, containing: int) -> float:
     return math.log(1 + (passages - containing + 0.5) / (containing + 0.5))
 
 
+@dataclass(frozen=True, slots=True)
+class TermIds:
+    """Documents' terms as ids into one vocabulary: document i is ids[offsets[i]:offsets[i+1]].
+
+    The compact form of tokenized passages (4 bytes a term instead of a string reference and
+    a list per passage): what worker processes send back, what the cache stores, what
+    postings are counted from.
+    """
+
+    vocabulary: tuple[str, ...]
+    ids: np.ndarray  # int32
+    offsets: np.ndarray  # int64, one more than there are documents
+
+    @classmethod
+    def encode(
+        cls, documents: Iterable[Sequence[str]], vocabulary: dict[str, int] | None = None
+    ) -> TermIds:
+        """Term lists as ids; `vocabulary` (term -> id) is extended with new terms."""
+        known = {} if vocabulary is None else vocabulary
+        ids: list[np.ndarray] = []
+        lengths: list[int] = []
+        for terms in documents:
+            ids.append(
+                np.fromiter((known.setdefault(t, len(known)) for t in terms), np.int32, len(terms))
+            )
+            lengths.append(len(terms))
+        return cls(
+            tuple(known),
+            np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
+            np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))),
+        )
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def columns(self) -> dict[str, int]:
+        """Term -> id."""
+        return {term: column for column, term in enumerate(self.vocabulary)}
+
+    def terms(self, document: int) -> list[str]:
+        """One document's terms, in order."""
+        start, end = self.offsets[document], self.offsets[document + 1]
+        return [self.vocabulary[i] for i in self.ids[start:end]]
+
+
 class Postings:
     """Per-term BM25 weights of a LuceneBM25 model, laid out as compressed sparse columns."""
 
@@ -76,40 +122,56 @@ class Postings:
         self.weights = weights
 
     @classmethod
-    def build(cls, documents: Iterable[list[str]], k1: float = K1, b: float = B) -> Postings:
-        """Weights of every (term, document) pair by LuceneBM25's formula, counted in NumPy.
+    def build(cls, documents: Iterable[Sequence[str]], k1: float = K1, b: float = B) -> Postings:
+        """Weights of every (term, document) pair of documents given as term lists."""
+        return cls.count(TermIds.encode(documents), k1=k1, b=b)
 
-        rank-bm25 keeps a dict of term counts per document, several hundred MB for the whole
-        archive; counting term ids in arrays gives the same statistics (tests compare the
-        scores with LuceneBM25.get_scores) in a fraction of the memory and time.
+    @classmethod
+    def count(
+        cls,
+        table: TermIds,
+        rows: np.ndarray | None = None,
+        size: int | None = None,
+        columns: dict[str, int] | None = None,
+        k1: float = K1,
+        b: float = B,
+    ) -> Postings:
+        """Weights by LuceneBM25's formula, counted in NumPy over a table of term ids.
+
+        Each of the table's documents is one row, or, with `rows`, document i counts towards
+        row rows[i] of `size` rows (passages pooled into their reports). rank-bm25 keeps a dict
+        of term counts per document, several hundred MB for the whole archive; counting ids in
+        arrays gives the same statistics (tests compare the scores with LuceneBM25.get_scores)
+        in a fraction of the memory and time. `columns` is the table's `columns()`, when the
+        caller already has it (postings of passages and reports share one).
         """
-        vocabulary: dict[str, int] = {}
-        columns: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
-        lengths: list[int] = []
-        for terms in documents:
-            ids = np.fromiter(
-                (vocabulary.setdefault(t, len(vocabulary)) for t in terms), np.int64, len(terms)
-            )
-            unique, count = np.unique(ids, return_counts=True)
-            columns.append(unique)
-            counts.append(count)
-            lengths.append(len(terms))
-        size = len(lengths)
+        lengths = np.diff(table.offsets)
+        if rows is not None:
+            size = len(lengths) if size is None else size
+            token_rows = np.repeat(rows.astype(np.int64), lengths)
+            lengths = np.bincount(rows, weights=lengths, minlength=size).astype(np.int64)
+        else:
+            size = len(lengths)
+            token_rows = np.repeat(np.arange(size, dtype=np.int64), lengths)
+        vocabulary = table.columns() if columns is None else columns
         if not size:
             empty = np.zeros(0, dtype=np.int64)
-            return cls(0, {}, empty, np.zeros(1, dtype=np.int64), empty, np.zeros(0))
-        column = np.concatenate(columns)
-        row = np.repeat(np.arange(size, dtype=np.int64), [c.size for c in columns])
-        order = np.lexsort((row, column))
+            return cls(0, vocabulary, empty, np.zeros(1, dtype=np.int64), empty, np.zeros(0))
+        # One sort of term * size + row: unique pairs come out term by term, rows ascending,
+        # which is the compressed sparse column order, and the counts are the term frequencies.
+        pairs, tf = np.unique(table.ids.astype(np.int64) * size + token_rows, return_counts=True)
+        del token_rows
+        column = pairs // size
+        indices = (pairs - column * size).astype(np.int32)  # row numbers fit; half of int64
+        del pairs
         frequency = np.bincount(column, minlength=len(vocabulary))
+        del column
         indptr = np.concatenate(([0], np.cumsum(frequency)))
-        indices = row[order].astype(np.int32)  # row numbers fit; half the memory of int64
-        tf = np.concatenate(counts).astype(np.float64)[order]
         # math.log per term, as LuceneBM25._calc_idf computes it: identical idf values.
         term_idf = np.repeat(np.array([idf(size, int(n)) for n in frequency]), frequency)
-        doc_len = np.asarray(lengths, dtype=np.float64)[indices]
-        avgdl = sum(lengths) / size
+        doc_len = lengths.astype(np.float64)[indices]
+        avgdl = int(lengths.sum()) / size
+        tf = tf.astype(np.float64)
         # The same expression, in the same order, as LuceneBM25.get_scores: identical floats.
         weights = term_idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
         return cls(size, vocabulary, frequency, indptr, indices, weights)

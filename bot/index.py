@@ -14,7 +14,7 @@ from typing import get_args
 import numpy as np
 
 from bot import text
-from bot.bm25 import Postings
+from bot.bm25 import Postings, TermIds
 from bot.facts import Fact, asked_fact, states
 from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
@@ -152,23 +152,26 @@ class SearchIndex:
         cls,
         passages: Sequence[Passage],
         reports: Iterable[Report],
-        tokens: Sequence[list[str]],
+        tokens: Sequence[list[str]] | TermIds,
         tokenize: Tokenizer,
         lexicon: Lexicon | None = None,
     ) -> SearchIndex:
-        """The index of passages already tokenized (one term list per passage, in order)."""
+        """The index of passages already tokenized (term lists or ids, one per passage)."""
         passages = tuple(passages)
+        table = tokens if isinstance(tokens, TermIds) else TermIds.encode(tokens)
+        if len(table) != len(passages):
+            raise ValueError(f"{len(table)} token lists for {len(passages)} passages")
         used = {passage.doc_id for passage in passages}
         reports = [report for report in reports if report.doc_id in used]
-        by_report: dict[str, list[str]] = {report.doc_id: [] for report in reports}
-        for passage, passage_tokens in zip(passages, tokens, strict=True):
-            by_report[passage.doc_id].extend(passage_tokens)
+        report_row = {report.doc_id: row for row, report in enumerate(reports)}
+        rows = np.array([report_row[passage.doc_id] for passage in passages], dtype=np.int64)
+        columns = table.columns()
         return cls(
             passages,
             reports,
             tokenize,
-            Postings.build(tokens),
-            Postings.build(by_report.values()),
+            Postings.count(table, columns=columns),
+            Postings.count(table, rows, len(reports), columns),
             lexicon,
         )
 
@@ -220,7 +223,7 @@ class SearchIndex:
         return weights
 
     def _popularity(self, term: str) -> int:
-        known = self.lexicon is not None and (term,) in self.lexicon.entries
+        known = self.lexicon is not None and self.lexicon.has((term,))
         return self._passages.frequency(term) + int(known)
 
     def analyze(self, question: str) -> Query:

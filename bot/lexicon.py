@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from bot.text import tokenize
+from bot.text import TOKENS_VERSION, tokenize
 
 MAX_PHRASE_WORDS = 5
 
@@ -29,39 +29,66 @@ class Match:
     thai: tuple[str, ...]
 
 
+def keys_header() -> str:
+    """The first line of a lexicon file whose English side is already as `tokenize` gives it."""
+    return f"# keys: bot.text tokens v{TOKENS_VERSION}"
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """English term sequences -> Thai phrases, looked up longest match first."""
+    """English term sequences -> Thai phrases, looked up longest match first.
 
-    entries: Mapping[tuple[str, ...], tuple[str, ...]]
+    Kept as plain strings (terms joined by spaces -> phrases joined by |): the ~100,000 entries
+    cost ~25 MB so, against ~110 MB as tuples of strings.
+    """
+
+    entries: Mapping[str, str]
     english: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, *sources: Iterable[str], english: Iterable[str] = ()) -> Lexicon:
         """From `english<TAB>thai|thai` lines; an earlier source's entry wins over a later one.
 
-        `english` lists English words known to exist, translatable or not (for spelling).
+        A source whose first line is `keys_header()` has its English already tokenized (the
+        shipped lexicon: no need to tokenize 100,000 keys at start-up); any other is tokenized
+        here. `english` lists English words known to exist, translatable or not (for spelling).
         """
-        entries: dict[tuple[str, ...], tuple[str, ...]] = {}
+        entries: dict[str, str] = {}
         for lines in sources:
-            for line in lines:
+            tokenized = False
+            for number, line in enumerate(lines):
+                if number == 0 and line.rstrip("\n") == keys_header():
+                    tokenized = True
                 if line.startswith("#") or "\t" not in line:
                     continue
                 source_words, thai = line.rstrip("\n").split("\t", 1)
-                key = tuple(tokenize(source_words))
-                phrases = tuple(phrase.strip() for phrase in thai.split("|") if phrase.strip())
-                if key and phrases and len(key) <= MAX_PHRASE_WORDS and key not in entries:
+                key = source_words if tokenized else " ".join(tokenize(source_words))
+                phrases = "|".join(phrase.strip() for phrase in thai.split("|") if phrase.strip())
+                words = key.count(" ") + 1
+                if key and phrases and words <= MAX_PHRASE_WORDS and key not in entries:
                     entries[key] = phrases
         return cls(entries, frozenset(word.strip().lower() for word in english))
 
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, terms: Sequence[str]) -> tuple[str, ...] | None:
+        """The Thai phrases for exactly these English terms, or None."""
+        phrases = self.entries.get(" ".join(terms))
+        return tuple(phrases.split("|")) if phrases else None
+
+    def has(self, terms: Sequence[str]) -> bool:
+        """Whether the lexicon translates exactly these English terms."""
+        return " ".join(terms) in self.entries
+
     def knows(self, word: str) -> bool:
         """Whether `word` (or a base form of it) is an English word or a translatable term."""
-        return any((form,) in self.entries or form in self.english for form in _base_forms(word))
+        return any(form in self.entries or form in self.english for form in _base_forms(word))
 
     def _single(self, word: str) -> tuple[str, ...] | None:
         """One word's entry, trying base forms the light stemmer leaves alone."""
         for form in _base_forms(word):
-            if thai := self.entries.get((form,)):
+            if thai := self.get((form,)):
                 return thai
         return None
 
@@ -73,7 +100,7 @@ class Lexicon:
             found = None
             if terms[position].isascii():
                 for length in range(min(MAX_PHRASE_WORDS, len(terms) - position), 1, -1):
-                    if thai := self.entries.get(tuple(terms[position : position + length])):
+                    if thai := self.get(terms[position : position + length]):
                         found = Match(position, position + length, thai)
                         break
                 else:

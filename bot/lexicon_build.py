@@ -23,6 +23,9 @@ from pathlib import Path
 
 import pythainlp
 
+from bot.lexicon import keys_header
+from bot.text import tokenize
+
 PYTHAINLP_CORPUS = Path(pythainlp.__file__).resolve().parent / "corpus"
 WORDNET_DIR = Path("/usr/share/wordnet")
 OUTPUT = Path(__file__).resolve().parent / "data" / "en_th_lexicon.tsv.xz"
@@ -86,10 +89,17 @@ def build(wordnet_dir: Path = WORDNET_DIR, output: Path = OUTPUT) -> int:
     for lemma, thai in provinces(PYTHAINLP_CORPUS / "thailand_provinces_th.csv"):
         pairs[lemma] = {thai: None} | pairs[lemma]
     output.parent.mkdir(parents=True, exist_ok=True)
+    # English as bot.text.tokenize gives it (the lexicon's keys), so that start-up need not
+    # tokenize 100,000 keys; where two lemmas give the same terms the first in order wins.
+    entries: dict[str, str] = {}
+    for lemma in sorted(pairs):
+        entries.setdefault(" ".join(tokenize(lemma)), "|".join(pairs[lemma]))
     with lzma.open(output, "wt", encoding="utf-8", preset=9) as handle:
+        handle.write(keys_header() + "\n")
         handle.write("# en\tth (|-separated). Sources and licences: bot/data/LICENSES.md\n")
-        for lemma in sorted(pairs):
-            handle.write(f"{lemma}\t{'|'.join(pairs[lemma])}\n")
+        for key, thai in entries.items():
+            if key:
+                handle.write(f"{key}\t{thai}\n")
     # Every one-word English lemma, translated or not: the spelling corrector must know that
     # "recipe" is a word even though the lexicon has no Thai for it.
     words = sorted({lemma for lemmas in english.values() for lemma in lemmas if lemma.isalpha()})

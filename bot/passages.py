@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.reports import Report
 
@@ -33,14 +33,23 @@ _BREAKS = ("\n", ". ", "。", "  ", " ")
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """A piece of one report: `text` is what an excerpt quotes, `context` only helps retrieval."""
+    """A piece of one report: `text` is what an excerpt quotes, `context` only helps retrieval.
+
+    `source` is the whole report text (the same string object, not a copy) and the passage is
+    source[start:end]: an archive's passages then cost no second copy of its text.
+    """
 
     doc_id: str
     section: str
-    text: str
+    source: str = field(repr=False)
     start: int
     end: int
     context: str = ""
+
+    @property
+    def text(self) -> str:
+        """What an excerpt quotes."""
+        return self.source[self.start : self.end]
 
     @property
     def indexed_text(self) -> str:
@@ -136,6 +145,6 @@ def split_report(report: Report) -> list[Passage]:
             context = text[parent.start : min(parent.end, parent.start + CONTEXT_CHARS)]
         for start, end in _cut(text, block.start, block.end):
             passages.append(
-                Passage(report.doc_id, block.section, text[start:end], start, end, context)
+                Passage(report.doc_id, block.section, text, start, end, context)
             )
     return passages

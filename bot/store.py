@@ -15,21 +15,25 @@ import hashlib
 import json
 import logging
 import os
+import resource
 import sys
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from importlib.metadata import version
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bot import text
-from bot.bm25 import Postings
+from bot.bm25 import Postings, TermIds
 from bot.corpus import Corpus, FileNote, load_corpus, walk
 from bot.index import SearchIndex
 from bot.lexicon import default_lexicon
@@ -38,7 +42,7 @@ from bot.reports import Report
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PARALLEL_FROM = 4000  # passages; fewer are tokenized in this process
 CHUNK = 1000  # passages per task sent to a worker process
 
@@ -59,7 +63,7 @@ class Built:
     corpus: Corpus
     how: str
     seconds: float
-    tokens: Sequence[list[str]] = ()  # each passage's terms, when it was just built
+    tokens: TermIds | None = None  # each passage's terms, when it was just built
 
 
 def signature() -> str:
@@ -97,31 +101,56 @@ def content_hash(report: Report) -> str:
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:32]
 
 
-def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
-    # Interned: the archive's ~5 million tokens then share one string per distinct term.
-    return [[sys.intern(term) for term in text.tokenize(value)] for value in texts]
+def _tokenize_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """One chunk's terms as its own vocabulary, ids into it and each text's length: a few
+    arrays to send back instead of millions of strings."""
+    table = TermIds.encode(text.index_terms(value) for value in texts)  # passages are clean
+    return list(table.vocabulary), table.ids, np.diff(table.offsets)
 
 
-def _chunks(values: Sequence[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(values), size):
-        yield list(values[start : start + size])
+def _in_order(
+    pool: ProcessPoolExecutor, function: Callable[[Any], Any], items: Iterable[Any], window: int
+) -> Iterator[Any]:
+    """pool.map with at most `window` items in flight, so that the texts of a whole corpus
+    are never all waiting in memory at once."""
+    pending: deque[Future[Any]] = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
-def tokenize_all(texts: Sequence[str], progress: Callable[[int], None]) -> list[list[str]]:
-    """Tokens of every text, across the machine's cores when there are many."""
+def tokenize_all(
+    passages: Sequence[Passage], vocabulary: dict[str, int], progress: Callable[[int], None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Term ids (into `vocabulary`, which grows) and term counts of every passage, across the
+    machine's cores when there are many."""
+    ids: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+    lengths: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    chunks = (
+        [passage.indexed_text for passage in passages[start : start + CHUNK]]
+        for start in range(0, len(passages), CHUNK)
+    )
     workers = os.cpu_count() or 1
-    results: list[list[str]] = []
-    if len(texts) < PARALLEL_FROM or workers < 2:
-        for chunk in _chunks(texts, CHUNK):
-            results.extend(_tokenize_chunk(chunk))
-            progress(len(results))
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for tokens in pool.map(_tokenize_chunk, _chunks(texts, CHUNK)):
-            # Strings arrive unpickled, one object per occurrence: intern them here too.
-            results.extend([sys.intern(term) for term in terms] for terms in tokens)
-            progress(len(results))
-    return results
+    with ExitStack() as stack:
+        if len(passages) < PARALLEL_FROM or workers < 2:
+            results: Iterable[Any] = map(_tokenize_chunk, chunks)
+        else:
+            # Fresh interpreters rather than forks: a fork starts with all of this process's
+            # memory mapped, and only tokenizing needs to be there.
+            pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+            stack.enter_context(pool)
+            results = _in_order(pool, _tokenize_chunk, chunks, 2 * workers)
+        done = 0
+        for words, local, counts in results:
+            known = (vocabulary.setdefault(word, len(vocabulary)) for word in words)
+            ids.append(np.fromiter(known, np.int32, len(words))[local])
+            lengths.append(counts)
+            done += counts.size
+            progress(done)
+    return np.concatenate(ids), np.concatenate(lengths)
 
 
 def _progress(label: str, total: int) -> Callable[[int], None]:
@@ -155,20 +184,19 @@ def _postings_arrays(prefix: str, postings: Postings) -> dict[str, np.ndarray]:
     }
 
 
-def save(
-    folder: Path,
-    paths: Sequence[Path],
-    built: Built,
-    tokens: Sequence[list[str]],
-) -> None:
+def save(folder: Path, paths: Sequence[Path], built: Built, tokens: TermIds) -> None:
     """Write the cache; files go to a temporary folder first, then replace the old one."""
     index = built.index
+    passage_postings, report_postings = index.postings
+    for postings in index.postings:  # one vocabulary is stored for the tokens and both
+        if list(postings.vocabulary) != list(tokens.vocabulary):
+            raise ValueError("the postings were not counted from these tokens")
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.with_name(folder.name + ".new")
     staging.mkdir(exist_ok=True)
     reports = list(index.reports.values())
     (staging / "reports.json").write_text(
-        json.dumps([[*_report_row(r), content_hash(r)] for r in reports], ensure_ascii=False),
+        json.dumps([_report_row(report) for report in reports], ensure_ascii=False),
         encoding="utf-8",
     )
     row_of = {report.doc_id: row for row, report in enumerate(reports)}
@@ -179,12 +207,12 @@ def save(
         ),
         encoding="utf-8",
     )
-    vocabulary = sorted({term for terms in tokens for term in terms})
-    term_id = {term: number for number, term in enumerate(vocabulary)}
-    lengths = np.array([len(terms) for terms in tokens], dtype=np.int64)
-    ids = np.fromiter((term_id[t] for terms in tokens for t in terms), dtype=np.int32)
-    np.savez(staging / "tokens.npz", ids=ids, offsets=np.concatenate(([0], np.cumsum(lengths))))
-    passage_postings, report_postings = index.postings
+    np.savez(
+        staging / "tokens.npz",
+        ids=tokens.ids,
+        offsets=tokens.offsets,
+        report_rows=np.array([row_of[p.doc_id] for p in index.passages], dtype=np.int32),
+    )
     np.savez(
         staging / "postings.npz",
         **_postings_arrays("passage", passage_postings),
@@ -199,9 +227,8 @@ def save(
         "files_read": built.corpus.files_read,
         "skipped": [asdict(note) for note in built.corpus.skipped],
         "notices": [asdict(note) for note in built.corpus.notices],
-        "vocabulary": vocabulary,
-        "passage_vocabulary": list(passage_postings.vocabulary),
-        "report_vocabulary": list(report_postings.vocabulary),
+        "hashes": [content_hash(report) for report in reports],
+        "vocabulary": list(tokens.vocabulary),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     old = folder.with_name(folder.name + ".old")
@@ -229,10 +256,10 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def _postings(arrays: Any, prefix: str, vocabulary: list[str]) -> Postings:
+def _postings(arrays: Any, prefix: str, vocabulary: dict[str, int]) -> Postings:
     postings = Postings(
         int(arrays[f"{prefix}_size"][0]),
-        {term: column for column, term in enumerate(vocabulary)},
+        vocabulary,
         arrays[f"{prefix}_df"],
         arrays[f"{prefix}_indptr"],
         arrays[f"{prefix}_indices"],
@@ -248,19 +275,18 @@ def _postings(arrays: Any, prefix: str, vocabulary: list[str]) -> Postings:
     return postings
 
 
-def _reports(folder: Path) -> tuple[list[Report], list[str]]:
+def _reports(folder: Path) -> list[Report]:
     rows = json.loads((folder / "reports.json").read_text(encoding="utf-8"))
-    reports = [
+    return [
         Report(doc_id, title, body, date.fromisoformat(day) if day else None, url, source)
-        for doc_id, title, body, day, url, source, _ in rows
+        for doc_id, title, body, day, url, source in rows
     ]
-    return reports, [row[6] for row in rows]
 
 
 def _passages(folder: Path, reports: list[Report]) -> list[Passage]:
     rows = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
     return [
-        Passage(reports[row].doc_id, section, reports[row].text[start:end], start, end, context)
+        Passage(reports[row].doc_id, section, reports[row].text, start, end, context)
         for row, section, start, end, context in rows
     ]
 
@@ -281,11 +307,12 @@ def load(folder: Path, paths: Sequence[Path]) -> Built:
     if manifest["files"] != _stamps(paths):
         raise CacheError("corpus files changed")
     try:
-        reports, _ = _reports(folder)
+        reports = _reports(folder)
         passages = _passages(folder, reports)
+        vocabulary = {term: column for column, term in enumerate(manifest["vocabulary"])}
         with np.load(folder / "postings.npz", allow_pickle=False) as arrays:
-            passage_postings = _postings(arrays, "passage", manifest["passage_vocabulary"])
-            report_postings = _postings(arrays, "report", manifest["report_vocabulary"])
+            passage_postings = _postings(arrays, "passage", vocabulary)
+            report_postings = _postings(arrays, "report", vocabulary)
     except _DAMAGE as error:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
     if passage_postings.size != len(passages) or report_postings.size != len(reports):
@@ -296,65 +323,143 @@ def load(folder: Path, paths: Sequence[Path]) -> Built:
     return Built(index, _corpus(manifest, reports), "cache", time.perf_counter() - started)
 
 
-def _cached_tokens(folder: Path) -> dict[str, list[list[str]]]:
-    """Tokens of each cached report's passages by content hash ({} when there is no cache)."""
+@dataclass(frozen=True, slots=True)
+class _Reusable:
+    """The cached term ids of each report's passages (ids, term counts) by content hash."""
+
+    vocabulary: tuple[str, ...] = ()
+    by_hash: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+
+def _tokens(folder: Path, manifest: dict[str, Any]) -> tuple[TermIds, np.ndarray]:
+    """The cached passages' term ids and each passage's report row."""
+    with np.load(folder / "tokens.npz", allow_pickle=False) as arrays:
+        ids, offsets, rows = arrays["ids"], arrays["offsets"], arrays["report_rows"]
+    vocabulary = tuple(manifest["vocabulary"])
+    if offsets.size != rows.size + 1 or int(offsets[-1]) != ids.size:
+        raise CacheError("token offsets do not fit the passages")
+    if ids.size and not 0 <= int(ids.min()) <= int(ids.max()) < len(vocabulary):
+        raise CacheError("token ids outside the vocabulary")
+    return TermIds(vocabulary, ids, offsets), rows
+
+
+def load_tokens(folder: Path) -> TermIds:
+    """The term ids of every passage in a saved index (CacheError when it cannot be used)."""
+    try:
+        return _tokens(folder, _read_manifest(folder))[0]
+    except _DAMAGE as error:
+        raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
+
+
+def _cached_tokens(folder: Path) -> _Reusable:
+    """What an earlier cache in `folder` holds for reuse (nothing when there is none)."""
     try:
         manifest = _read_manifest(folder)
-        _, hashes = _reports(folder)
-        rows = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
-        with np.load(folder / "tokens.npz", allow_pickle=False) as arrays:
-            ids, offsets = arrays["ids"], arrays["offsets"]
-        vocabulary = manifest["vocabulary"]
-        if offsets.size != len(rows) + 1:
-            raise CacheError("token offsets do not match the passages")
-        by_hash: dict[str, list[list[str]]] = {digest: [] for digest in hashes}
-        for number, row in enumerate(rows):
-            terms = [vocabulary[i] for i in ids[offsets[number] : offsets[number + 1]]]
-            by_hash[hashes[row[0]]].append(terms)
-        return by_hash
+        hashes = manifest["hashes"]
+        table, rows = _tokens(folder, manifest)
+        ids, offsets, vocabulary = table.ids, table.offsets, table.vocabulary
+        lengths = np.diff(offsets)
+        numbers: dict[int, list[int]] = {}
+        for number, row in enumerate(rows.tolist()):
+            numbers.setdefault(row, []).append(number)
+        by_hash = {
+            hashes[row]: (
+                np.concatenate([ids[offsets[n] : offsets[n + 1]] for n in passages]),
+                lengths[passages],
+            )
+            for row, passages in numbers.items()
+        }
+        return _Reusable(vocabulary, by_hash)
     except CacheError as error:
         log.info("no reusable tokens in %s (%s)", folder, error)
     except _DAMAGE as error:
         log.warning("ignoring the corrupt index cache in %s: %s", folder, error)
-    return {}
+    return _Reusable()
+
+
+def _assemble(
+    parts: Sequence[tuple[np.ndarray, np.ndarray] | int],
+    fresh: tuple[np.ndarray, np.ndarray],
+    vocabulary: dict[str, int],
+) -> TermIds:
+    """All passages' ids in order from each report's cached ids or its share of the fresh
+    ones (an int: how many passages), keeping only terms still in use."""
+    fresh_ids, fresh_lengths = fresh
+    ids: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+    lengths: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    at_token = at_passage = 0
+    for part in parts:
+        if isinstance(part, int):
+            counts = fresh_lengths[at_passage : at_passage + part]
+            total = int(counts.sum())
+            ids.append(fresh_ids[at_token : at_token + total])
+            lengths.append(counts)
+            at_passage, at_token = at_passage + part, at_token + total
+        else:
+            ids.append(part[0])
+            lengths.append(part[1])
+    every = np.concatenate(ids)
+    offsets = np.concatenate(([0], np.cumsum(np.concatenate(lengths))))
+    used = np.zeros(len(vocabulary), dtype=bool)
+    used[every] = True
+    renumber = (np.cumsum(used) - 1).astype(np.int32)
+    words = tuple(word for word, keep in zip(vocabulary, used.tolist(), strict=True) if keep)
+    return TermIds(words, renumber[every], offsets)
+
+
+class _Stages:
+    """Time and peak memory after each stage of a build, for one log line."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.lines: list[str] = []
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # Linux: kB
+        self.lines.append(f"{stage} {now - self.last:.1f} s (peak {peak} MB)")
+        self.last = now
 
 
 def build(paths: Sequence[Path], folder: Path | None) -> Built:
     """Read the corpus and index it, reusing cached tokens of unchanged reports; save it."""
     started = time.perf_counter()
+    stages = _Stages()
     corpus = load_corpus(paths)
-    cached = _cached_tokens(folder) if folder else {}
+    stages.done("read")
+    reusable = _cached_tokens(folder) if folder else _Reusable()
+    vocabulary = {term: number for number, term in enumerate(reusable.vocabulary)}
     passages: list[Passage] = []
-    tokens: list[list[str] | None] = []
-    reused = 0
+    parts: list[tuple[np.ndarray, np.ndarray] | int] = []
+    missing: list[Passage] = []
     for report in corpus.reports:
         report_passages = split_report(report)
-        known = cached.get(content_hash(report))
-        if known is not None and len(known) == len(report_passages):
-            tokens.extend(known)
-            reused += 1
+        known = reusable.by_hash.get(content_hash(report))
+        if known is not None and known[1].size == len(report_passages):
+            parts.append(known)
         else:
-            tokens.extend([None] * len(report_passages))
+            parts.append(len(report_passages))
+            missing.extend(report_passages)
         passages.extend(report_passages)
-    missing = [number for number, terms in enumerate(tokens) if terms is None]
-    fresh = tokenize_all(
-        [passages[number].indexed_text for number in missing],
-        _progress("tokenizing", len(missing)),
-    )
-    for number, terms in zip(missing, fresh, strict=True):
-        tokens[number] = terms
-    complete = [terms or [] for terms in tokens]
+    stages.done("split")
+    fresh = tokenize_all(missing, vocabulary, _progress("tokenizing", len(missing)))
+    tokens = _assemble(parts, fresh, vocabulary)
+    stages.done("tokenize")
+    retokenized = sum(1 for part in parts if isinstance(part, int))
+    del reusable, parts, fresh, missing  # the cached and fresh pieces, now copied into tokens
     index = SearchIndex.from_tokens(
-        passages, corpus.reports, complete, text.tokenize, default_lexicon()
+        passages, corpus.reports, tokens, text.tokenize, default_lexicon()
     )
-    retokenized = len(corpus.reports) - reused
+    stages.done("index")
     how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
-    built = Built(index, corpus, how, time.perf_counter() - started, complete)
+    built = Built(index, corpus, how, time.perf_counter() - started, tokens)
     if folder is not None and corpus.reports:
         try:
-            save(folder, paths, built, complete)
+            save(folder, paths, built, tokens)
         except OSError as error:
             log.warning("could not save the index cache in %s: %s", folder, error)
+        stages.done("save")
+    log.info("build: %s", ", ".join(stages.lines))
     return built
 
 

@@ -7,31 +7,30 @@ same words in a question produce the same terms.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from pythainlp.corpus import thai_stopwords, thai_words
-from pythainlp.tokenize import word_tokenize
-from pythainlp.util import Trie, dict_trie
+from pythainlp.tokenize.nlpo3 import segment as segment_thai
 from pythainlp.util import normalize as thai_normalize
 
 Language = Literal["th", "en", "mixed"]
 
 # nlpo3 gives the same Thai tokens as newmm (checked on the seed) 5-7x faster and is not
-# quadratic on long runs; we still feed it one script run at a time.
-THAI_ENGINE = "nlpo3"
+# quadratic on long runs. We feed it one run of Thai letters at a time through pythainlp's
+# binding, with pythainlp's dictionary: word_tokenize would only add work that such a run never
+# needs (rejoining numbers, stripping spaces), a fifth of the cost of indexing.
 # Bump whenever tokenize() would give different terms for the same text: cached indexes made
 # with another version are then rebuilt rather than trusted (bot/store.py).
-TOKENS_VERSION = 2
+TOKENS_VERSION = 3
 MIN_COMPOUND_CHARS = 9  # dictionary words this long are checked for being compounds
 MIN_PART_CHARS = 3
 NOMINALISERS = ("การ", "ความ")  # prefixes the segmenter may attach to the wrong neighbour
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_THAI_DIGIT = re.compile("[๐-๙]")
 
 # One alternative per kind of run. Numbers keep their grouping and ranges whole (1,234.56,
 # 2020-2025, 13/08/2563) and drop English ordinal endings (15th); Latin words keep inner
@@ -69,6 +68,9 @@ _FORMAT_CHARACTERS = re.compile(
 )
 
 
+Span = tuple[str, int, int]  # a term and its surface span, relative to the analysed run
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A term and where its surface form sits in the analysed text."""
@@ -86,7 +88,8 @@ def clean(text: str) -> str:
 
 def thai_digits_to_arabic(text: str) -> str:
     """๒๕๖๓ -> 2563, character for character so offsets stay valid."""
-    return text.translate(_THAI_DIGITS)
+    # translate() looks up every character; most passages hold no Thai digit at all.
+    return text.translate(_THAI_DIGITS) if _THAI_DIGIT.search(text) else text
 
 
 def detect_language(text: str) -> Language:
@@ -121,13 +124,23 @@ def _is_word(piece: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in piece)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_spans(piece: str) -> tuple[Span, ...]:
+    """A segmenter word's terms, relative to its start: the word, then a compound's parts;
+    () for punctuation."""
+    if not _is_word(piece):
+        return ()
+    spans = [(_thai_term(piece), 0, len(piece))]
+    start = 0
+    for part in compound_parts(piece):
+        spans.append((_thai_term(part), start, start + len(part)))
+        start += len(part)
+    return tuple(spans)
+
+
 @lru_cache(maxsize=1)
-def _dictionary() -> tuple[Trie, frozenset[str]]:
-    words = thai_words()
-    return dict_trie(words), frozenset(words)
-
-
-_dictionary_lock = threading.Lock()
+def _words() -> frozenset[str]:
+    return frozenset(thai_words())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -136,23 +149,35 @@ def compound_parts(word: str) -> tuple[str, ...]:
 
     pythainlp's dictionary holds compounds such as กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม, which
     the segmenter keeps whole; their parts (กระทรวง, ดิจิทัล, ...) are indexed too so that a
-    question naming only part of it still matches. A split into any piece shorter than
-    MIN_PART_CHARS (เทคโนโลยี -> เทคโน โล ยี) is not a real compound.
+    question naming only part of it still matches. The split uses the fewest dictionary words
+    of at least MIN_PART_CHARS each (so เทคโนโลยี, whose only split is เทคโน โล ยี, is not a
+    compound), shorter words first on a tie: กรม + ชลประทาน rather than กรมชล + ประทาน.
+    A search over the word set rather than newmm with a trie: the trie alone costs ~60 MB.
     """
     if len(word) < MIN_COMPOUND_CHARS:
         return ()
-    trie, words = _dictionary()
+    words = _words()
     if word not in words:
         return ()
-    with _dictionary_lock:  # the trie is shared; the word leaves it only for this split
-        trie.remove(word)
-        try:
-            parts = word_tokenize(word, custom_dict=trie, engine="newmm", keep_whitespace=False)
-        finally:
-            trie.add(word)
-    if len(parts) < 2 or any(len(p) < MIN_PART_CHARS or p not in words for p in parts):
-        return ()
-    return tuple(parts)
+    # best[i]: the preferred split of word[:i] into dictionary words, None when there is none.
+    best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
+    best[0] = ()
+    for start in range(len(word)):
+        head = best[start]
+        if head is None:
+            continue
+        for end in range(start + MIN_PART_CHARS, len(word) + 1):
+            part = word[start:end]
+            if len(part) == len(word) or part not in words:
+                continue
+            split = (*head, part)
+            known = best[end]
+            if known is None or (len(split), [len(p) for p in split]) < (
+                len(known),
+                [len(p) for p in known],
+            ):
+                best[end] = split
+    return best[-1] or ()
 
 
 def regrouped(left: str, right: str) -> tuple[str, str] | None:
@@ -161,7 +186,7 @@ def regrouped(left: str, right: str) -> tuple[str, str] | None:
     Maximal matching reads โครงการพัฒนา as โครง + การพัฒนา; โครงการ + พัฒนา is as valid, and
     only that reading finds โครงการ. Returns it when both of its words are in the dictionary.
     """
-    _, words = _dictionary()
+    words = _words()
     for prefix in NOMINALISERS:
         rest = right[len(prefix) :]
         if right.startswith(prefix) and rest and left + prefix in words and rest in words:
@@ -169,52 +194,68 @@ def regrouped(left: str, right: str) -> tuple[str, str] | None:
     return None
 
 
-def _thai_tokens(run: str, offset: int) -> Iterator[Token]:
-    position = offset
-    previous: Token | None = None
-    for piece in word_tokenize(run, engine=THAI_ENGINE, keep_whitespace=False):
-        start = run.find(piece, position - offset) + offset
+def _segment_thai(run: str) -> tuple[Span, ...]:
+    """Terms of one run of Thai letters: its words, compounds' parts, regrouped nominalisers."""
+    spans: list[Span] = []
+    position = 0
+    previous = -1  # where the word before this one starts, if it touches this one
+    for piece in segment_thai(run):
+        start = run.find(piece, position)
         position = start + len(piece)
-        if not _is_word(piece):
-            previous = None
+        word = _word_spans(piece)
+        if not word:
+            previous = -1
             continue
-        yield Token(_thai_term(piece), start, position)
-        part_start = start
-        for part in compound_parts(piece):
-            yield Token(_thai_term(part), part_start, part_start + len(part))
-            part_start += len(part)
-        if previous is not None and previous.end == start:
-            other = regrouped(run[previous.start - offset : previous.end - offset], piece)
+        spans.extend([(term, start + s, start + e) for term, s, e in word] if start else word)
+        if previous >= 0 and piece.startswith(NOMINALISERS):
+            other = regrouped(run[previous:start], piece)
             if other:
-                cut = previous.start + len(other[0])
-                yield Token(_thai_term(other[0]), previous.start, cut)
-                yield Token(_thai_term(other[1]), cut, position)
-        previous = Token(piece, start, position)
+                cut = previous + len(other[0])
+                spans.append((_thai_term(other[0]), previous, cut))
+                spans.append((_thai_term(other[1]), cut, position))
+        previous = start
+    return tuple(spans)
 
 
-def _run_tokens(kind: str, run: str, offset: int) -> Iterator[Token]:
-    if kind == "thai":
-        yield from _thai_tokens(run, offset)
-        return
+def _segment_other(kind: str, run: str) -> tuple[Span, ...]:
+    """Terms of a number or a Latin word, and of its hyphenated parts."""
     term = run.lower().replace("’", "'")
     if kind == "num":
         term = term.rstrip("stndrh")  # an English ordinal (15th) is the number
         run = run[: len(term)]
     if kind == "latin":
         term = stem_english(term.removesuffix("'s"))
-    yield Token(term, offset, offset + len(run))
+    spans: list[Span] = [(term, 0, len(run))]
     # A hyphenated compound is also findable by its parts (COVID-19 by "covid").
     if "-" in run:
-        position = offset
+        position = 0
         for part in run.split("-"):
             part_term = part.lower()
             if part_term and part_term != term:
-                yield Token(
-                    stem_english(part_term) if kind == "latin" else part_term,
-                    position,
-                    position + len(part),
+                spans.append(
+                    (
+                        stem_english(part_term) if kind == "latin" else part_term,
+                        position,
+                        position + len(part),
+                    )
                 )
             position += len(part) + 1
+    return tuple(spans)
+
+
+def _segment(kind: str, run: str) -> tuple[Span, ...]:
+    return _segment_thai(run) if kind == "thai" else _segment_other(kind, run)
+
+
+# Two memories of runs already segmented: spans for `analyze` (questions, quoted passages) and
+# index terms for `tokenize`. A corpus repeats its runs (a third of them recur), and reading a
+# run again is the dearest part of indexing.
+_spans = lru_cache(maxsize=1 << 12)(_segment)
+
+
+@lru_cache(maxsize=1 << 16)
+def _index_terms(kind: str, run: str) -> tuple[str, ...]:
+    return tuple(term for term, _, _ in _segment(kind, run) if is_index_term(term))
 
 
 @lru_cache(maxsize=4096)
@@ -226,11 +267,12 @@ def analyze_passage(text: str) -> tuple[Token, ...]:
 def analyze(text: str) -> list[Token]:
     """All word tokens of `text` with their spans, stopwords included."""
     text = thai_digits_to_arabic(text)
-    return [
-        token
-        for match in _RUN.finditer(text)
-        for token in _run_tokens(match.lastgroup or "", match.group(), match.start())
-    ]
+    tokens = []
+    for match in _RUN.finditer(text):
+        offset = match.start()
+        for term, start, end in _spans(match.lastgroup or "", match.group()):
+            tokens.append(Token(term, offset + start, offset + end))
+    return tokens
 
 
 @lru_cache(maxsize=1)
@@ -247,8 +289,19 @@ def is_index_term(term: str) -> bool:
 
 
 def tokenize(text: str) -> list[str]:
-    """Index terms of `text`: analysed; stopwords, lone letters and punctuation dropped."""
-    return [token.term for token in analyze(clean(text)) if is_index_term(token.term)]
+    """Index terms of `text`: analysed; stopwords, lone letters and punctuation dropped.
+
+    The same terms as `analyze` gives, filtered by `is_index_term`, without their spans.
+    """
+    return index_terms(clean(text))
+
+
+def index_terms(cleaned: str) -> list[str]:
+    """`tokenize` of text already `clean` (a report's, or a slice of one)."""
+    terms: list[str] = []
+    for match in _RUN.finditer(thai_digits_to_arabic(cleaned)):
+        terms.extend(_index_terms(match.lastgroup or "", match.group()))
+    return terms
 
 
 _SENTENCE_END = re.compile(r"\n+|(?<=[.!?;])\s+|(?<=[\u0E00-\u0E7F)”\"'])\s+(?=\S)")

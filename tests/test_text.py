@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.text import analyze, clean, detect_language, sentences, stem_english, tokenize
+from bot.text import (
+    analyze,
+    clean,
+    detect_language,
+    is_index_term,
+    sentences,
+    stem_english,
+    tokenize,
+)
+from tests.conftest import SEED
 
 
 def test_thai_words_are_segmented_and_stopwords_dropped() -> None:
@@ -107,3 +116,30 @@ def test_a_nominaliser_read_with_the_wrong_neighbour_gives_both_readings() -> No
     # Maximal matching reads โครง + การพัฒนา; โครงการ must still be found.
     assert tokenize("โครงการพัฒนาเมือง") == ["โครง", "การพัฒนา", "โครงการ", "พัฒนา", "เมือง"]
     assert tokenize("โครงการก่อสร้าง") == ["โครงการ", "ก่อสร้าง"]
+
+
+def test_compound_splits_prefer_fewest_words_then_shorter_first() -> None:
+    assert tokenize("กรมชลประทาน") == ["กรมชลประทาน", "กรม", "ชลประทาน"]
+    assert tokenize("ลงคะแนนเสียง")[1:] == ["ลงคะแนน", "เสียง"]
+
+
+def test_tokenize_gives_exactly_the_index_terms_of_analyze() -> None:
+    # tokenize reads runs through its own memory; it must agree with analyze everywhere.
+    seed_text = SEED.read_text(encoding="utf-8")
+    samples = [seed_text, "COVID-19 ๒๕๖๓ 15th U.S. ครม. โครงการพัฒนา", "", "<b>x</b> ๆ ฯ"]
+    for sample in samples:
+        expected = [t.term for t in analyze(clean(sample)) if is_index_term(t.term)]
+        assert tokenize(sample) == expected
+    assert tokenize(seed_text) == tokenize(seed_text)  # and again, from its memory
+
+
+def test_thai_runs_are_segmented_as_pythainlp_word_tokenize_would() -> None:
+    from pythainlp.tokenize import word_tokenize
+
+    from bot.text import _RUN, clean, segment_thai
+
+    sample = clean(SEED.read_text(encoding="utf-8") + " ค.ศ. ครม. ๆลๆ")
+    runs = [match.group() for match in _RUN.finditer(sample) if match.lastgroup == "thai"]
+    assert len(runs) > 80
+    for run in runs:
+        assert segment_thai(run) == word_tokenize(run, engine="nlpo3", keep_whitespace=False)
