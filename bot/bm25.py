@@ -148,32 +148,52 @@ class Postings:
         lengths = np.diff(table.offsets)
         if rows is not None:
             size = len(lengths) if size is None else size
-            token_rows = np.repeat(rows.astype(np.int64), lengths)
+            token_rows = np.repeat(rows.astype(np.int32), lengths)
             lengths = np.bincount(rows, weights=lengths, minlength=size).astype(np.int64)
         else:
             size = len(lengths)
-            token_rows = np.repeat(np.arange(size, dtype=np.int64), lengths)
+            token_rows = np.repeat(np.arange(size, dtype=np.int32), lengths)
         vocabulary = table.columns() if columns is None else columns
         if not size:
             empty = np.zeros(0, dtype=np.int64)
             return cls(0, vocabulary, empty, np.zeros(1, dtype=np.int64), empty, np.zeros(0))
         # One sort of term * size + row: unique pairs come out term by term, rows ascending,
         # which is the compressed sparse column order, and the counts are the term frequencies.
-        pairs, tf = np.unique(table.ids.astype(np.int64) * size + token_rows, return_counts=True)
+        # Sorted in place and counted by hand: np.unique would hold two more copies.
+        pairs = table.ids.astype(np.int64)
+        pairs *= size
+        pairs += token_rows
         del token_rows
+        pairs.sort()
+        starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+        tf = np.diff(np.append(starts, pairs.size))
+        pairs = pairs[starts]
+        del starts
         column = pairs // size
-        indices = (pairs - column * size).astype(np.int32)  # row numbers fit; half of int64
+        pairs -= column * size
+        indices = pairs.astype(np.int32)  # row numbers fit; half the memory of int64
         del pairs
         frequency = np.bincount(column, minlength=len(vocabulary))
         del column
         indptr = np.concatenate(([0], np.cumsum(frequency)))
-        # math.log per term, as LuceneBM25._calc_idf computes it: identical idf values.
-        term_idf = np.repeat(np.array([idf(size, int(n)) for n in frequency]), frequency)
-        doc_len = lengths.astype(np.float64)[indices]
         avgdl = int(lengths.sum()) / size
+        # LuceneBM25.get_scores computes idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl /
+        # avgdl))). The same operations in the same order, each in place (no temporaries the
+        # size of all postings), give identical floats.
         tf = tf.astype(np.float64)
-        # The same expression, in the same order, as LuceneBM25.get_scores: identical floats.
-        weights = term_idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
+        denominator = lengths.astype(np.float64)[indices]  # dl
+        np.multiply(b, denominator, out=denominator)
+        np.divide(denominator, avgdl, out=denominator)
+        np.add(1 - b, denominator, out=denominator)
+        np.multiply(k1, denominator, out=denominator)
+        np.add(tf, denominator, out=denominator)
+        weights = tf
+        np.multiply(weights, k1 + 1, out=weights)
+        np.divide(weights, denominator, out=weights)
+        del denominator
+        # math.log per term, as LuceneBM25._calc_idf computes it: identical idf values.
+        term_idf = np.array([idf(size, int(n)) for n in frequency])
+        np.multiply(np.repeat(term_idf, frequency), weights, out=weights)
         return cls(size, vocabulary, frequency, indptr, indices, weights)
 
     def idf(self, term: str) -> float:

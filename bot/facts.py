@@ -13,6 +13,7 @@ from typing import Literal
 from bot.thaidate import ENGLISH_MONTHS, THAI_MONTH_ABBREVIATIONS, THAI_MONTHS
 
 Fact = Literal["date", "amount"]
+FACTS: tuple[Fact, ...] = ("date", "amount")
 
 _ASKS_DATE = re.compile(
     r"วันไหน|วันใด|เมื่อไร|เมื่อไหร่|เมื่อใด|วันที่เท่าไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|ถึงเมื่อ"
@@ -46,3 +47,8 @@ def asked_fact(question: str) -> Fact | None:
 def states(text: str, fact: Fact) -> bool:
     """Whether the text states a fact of that kind (a day and month; a number with a unit)."""
     return bool((_STATES_DATE if fact == "date" else _STATES_AMOUNT).search(text))
+
+
+def stated(text: str) -> tuple[bool, ...]:
+    """Whether the text states each kind of fact, in the order of FACTS."""
+    return tuple(states(text, fact) for fact in FACTS)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import get_args
 
 import numpy as np
 
 from bot import text
 from bot.bm25 import Postings, TermIds
-from bot.facts import Fact, asked_fact, states
+from bot.facts import FACTS, Fact, asked_fact, stated
 from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
 from bot.reports import Report
@@ -91,6 +90,8 @@ class SearchIndex:
     inside the right report, and the right report's passages beat lookalikes in other reports.
     English words are translated into Thai terms through the lexicon, senses weighted by how
     often the corpus uses them, so "cabinet" finds คณะรัฐมนตรี rather than ตู้ (cupboard).
+    `facts` (passages x FACTS, bool) says which passages state a date or an amount; it is
+    worked out from the passages when not given (the index cache keeps it).
     """
 
     REPORT_WEIGHT = 2.0
@@ -114,6 +115,7 @@ class SearchIndex:
         passage_postings: Postings,
         report_postings: Postings,
         lexicon: Lexicon | None = None,
+        facts: np.ndarray | None = None,
     ) -> None:
         self.passages = tuple(passages)
         self.reports = {report.doc_id: report for report in reports}
@@ -126,10 +128,10 @@ class SearchIndex:
         self._report_of = np.array(
             [report_row[passage.doc_id] for passage in self.passages], dtype=np.int64
         )
-        self._states = {
-            fact: np.array([states(passage.text, fact) for passage in self.passages], dtype=bool)
-            for fact in get_args(Fact)
-        }
+        if facts is None:
+            facts = np.array([stated(passage.text) for passage in self.passages], dtype=bool)
+        self.facts = facts.reshape(len(self.passages), len(FACTS))
+        self._states = {fact: self.facts[:, column] for column, fact in enumerate(FACTS)}
         meetings = [self.reports[passage.doc_id].meeting_date for passage in self.passages]
         self._meeting = np.array(
             [(day.year, day.month) if day else (0, 0) for day in meetings], dtype=np.int64
@@ -155,6 +157,7 @@ class SearchIndex:
         tokens: Sequence[list[str]] | TermIds,
         tokenize: Tokenizer,
         lexicon: Lexicon | None = None,
+        facts: np.ndarray | None = None,
     ) -> SearchIndex:
         """The index of passages already tokenized (term lists or ids, one per passage)."""
         passages = tuple(passages)
@@ -173,6 +176,7 @@ class SearchIndex:
             Postings.count(table, columns=columns),
             Postings.count(table, rows, len(reports), columns),
             lexicon,
+            facts,
         )
 
     @classmethod

@@ -54,7 +54,12 @@ class Passage:
     @property
     def indexed_text(self) -> str:
         """What retrieval reads: the borrowed context, then the passage itself."""
-        return f"{self.context}\n{self.text}"
+        return indexed_text(self.context, self.text)
+
+
+def indexed_text(context: str, text: str) -> str:
+    """What retrieval reads of a passage with this context and text."""
+    return f"{context}\n{text}"
 
 
 @dataclass(frozen=True, slots=True)

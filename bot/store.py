@@ -1,12 +1,12 @@
 """Edge: the index on disk. Tokenize in parallel, save, load, and re-tokenize only what changed.
 
 A cache folder holds plain files, no pickled code: `manifest.json` (format version, tokenizer
-signature, corpus file stamps, counts, load notes), `reports.json`, `passages.json`,
-`tokens.npz` (each passage's term ids, for incremental rebuilds) and `postings.npz` (the BM25
-weights, for a warm start). When no corpus file changed since it was written, start-up loads it
-as it is; otherwise the corpus is read again and only reports whose content hash is new are
-tokenized. A cache that is corrupt, from another version or another tokenizer is rebuilt, never
-trusted.
+signature, corpus file stamps, counts, load notes, content hashes, the vocabulary),
+`reports.jsonl`, `passages.json`, `tokens.npz` (each passage's term ids, for incremental
+rebuilds) and `postings.npz` (the BM25 weights, for a warm start). When no corpus file changed
+since it was written, start-up loads it as it is; otherwise the corpus is read again and only
+reports whose content hash is new are tokenized. A cache that is corrupt, from another version
+or another tokenizer is rebuilt, never trusted.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ import numpy as np
 from bot import text
 from bot.bm25 import Postings, TermIds
 from bot.corpus import Corpus, FileNote, load_corpus, walk
+from bot.facts import FACTS, stated
 from bot.index import SearchIndex
 from bot.lexicon import default_lexicon
-from bot.passages import Passage, split_report
+from bot.passages import Passage, indexed_text, split_report
 from bot.reports import Report
 
 log = logging.getLogger(__name__)
@@ -101,11 +102,42 @@ def content_hash(report: Report) -> str:
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:32]
 
 
-def _tokenize_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """One chunk's terms as its own vocabulary, ids into it and each text's length: a few
-    arrays to send back instead of millions of strings."""
-    table = TermIds.encode(text.index_terms(value) for value in texts)  # passages are clean
-    return list(table.vocabulary), table.ids, np.diff(table.offsets)
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """What indexing needs of some passages: term ids (into one vocabulary), each passage's
+    term count, and which kinds of fact (bot.facts.FACTS) each states."""
+
+    ids: np.ndarray  # int32
+    lengths: np.ndarray  # int64, one per passage
+    facts: np.ndarray  # bool, passages x FACTS
+
+    @classmethod
+    def join(cls, parts: Sequence[Analysed]) -> Analysed:
+        """The parts one after the other."""
+        return cls(
+            np.concatenate([np.zeros(0, dtype=np.int32), *(part.ids for part in parts)]),
+            np.concatenate([np.zeros(0, dtype=np.int64), *(part.lengths for part in parts)]),
+            np.concatenate(
+                [np.zeros((0, len(FACTS)), dtype=bool), *(part.facts for part in parts)]
+            ),
+        )
+
+    def passages(self, start: int, stop: int, first_id: int) -> Analysed:
+        """Passages start..stop, whose ids begin at ids[first_id]."""
+        lengths = self.lengths[start:stop]
+        return Analysed(
+            self.ids[first_id : first_id + int(lengths.sum())], lengths, self.facts[start:stop]
+        )
+
+
+def _analyse_chunk(pieces: list[tuple[str, str]]) -> tuple[list[str], Analysed]:
+    """Terms and facts of (context, text) passages, the terms as ids into the chunk's own
+    vocabulary: a few arrays to send back instead of millions of strings."""
+    table = TermIds.encode(  # passage texts are already clean
+        text.index_terms(indexed_text(context, body)) for context, body in pieces
+    )
+    facts = np.array([stated(body) for _, body in pieces], dtype=bool)
+    return list(table.vocabulary), Analysed(table.ids, np.diff(table.offsets), facts)
 
 
 def _in_order(
@@ -122,35 +154,34 @@ def _in_order(
         yield pending.popleft().result()
 
 
-def tokenize_all(
+def analyse_all(
     passages: Sequence[Passage], vocabulary: dict[str, int], progress: Callable[[int], None]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Term ids (into `vocabulary`, which grows) and term counts of every passage, across the
+) -> Analysed:
+    """Terms (ids into `vocabulary`, which grows) and facts of every passage, across the
     machine's cores when there are many."""
-    ids: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
-    lengths: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    parts: list[Analysed] = []
     chunks = (
-        [passage.indexed_text for passage in passages[start : start + CHUNK]]
+        [(passage.context, passage.text) for passage in passages[start : start + CHUNK]]
         for start in range(0, len(passages), CHUNK)
     )
     workers = os.cpu_count() or 1
     with ExitStack() as stack:
         if len(passages) < PARALLEL_FROM or workers < 2:
-            results: Iterable[Any] = map(_tokenize_chunk, chunks)
+            results: Iterable[Any] = map(_analyse_chunk, chunks)
         else:
             # Fresh interpreters rather than forks: a fork starts with all of this process's
             # memory mapped, and only tokenizing needs to be there.
             pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
             stack.enter_context(pool)
-            results = _in_order(pool, _tokenize_chunk, chunks, 2 * workers)
+            results = _in_order(pool, _analyse_chunk, chunks, 2 * workers)
         done = 0
-        for words, local, counts in results:
+        for words, part in results:
             known = (vocabulary.setdefault(word, len(vocabulary)) for word in words)
-            ids.append(np.fromiter(known, np.int32, len(words))[local])
-            lengths.append(counts)
-            done += counts.size
+            ids = np.fromiter(known, np.int32, len(words))[part.ids]
+            parts.append(Analysed(ids, part.lengths, part.facts))
+            done += part.lengths.size
             progress(done)
-    return np.concatenate(ids), np.concatenate(lengths)
+    return Analysed.join(parts)
 
 
 def _progress(label: str, total: int) -> Callable[[int], None]:
@@ -184,7 +215,9 @@ def _postings_arrays(prefix: str, postings: Postings) -> dict[str, np.ndarray]:
     }
 
 
-def save(folder: Path, paths: Sequence[Path], built: Built, tokens: TermIds) -> None:
+def save(
+    folder: Path, paths: Sequence[Path], built: Built, tokens: TermIds, facts: np.ndarray
+) -> None:
     """Write the cache; files go to a temporary folder first, then replace the old one."""
     index = built.index
     passage_postings, report_postings = index.postings
@@ -195,10 +228,9 @@ def save(folder: Path, paths: Sequence[Path], built: Built, tokens: TermIds) -> 
     staging = folder.with_name(folder.name + ".new")
     staging.mkdir(exist_ok=True)
     reports = list(index.reports.values())
-    (staging / "reports.json").write_text(
-        json.dumps([_report_row(report) for report in reports], ensure_ascii=False),
-        encoding="utf-8",
-    )
+    with (staging / "reports.jsonl").open("w", encoding="utf-8") as handle:
+        for report in reports:  # a line at a time: the archive is ~100 MB as one JSON string
+            handle.write(json.dumps(_report_row(report), ensure_ascii=False) + "\n")
     row_of = {report.doc_id: row for row, report in enumerate(reports)}
     (staging / "passages.json").write_text(
         json.dumps(
@@ -212,6 +244,7 @@ def save(folder: Path, paths: Sequence[Path], built: Built, tokens: TermIds) -> 
         ids=tokens.ids,
         offsets=tokens.offsets,
         report_rows=np.array([row_of[p.doc_id] for p in index.passages], dtype=np.int32),
+        facts=facts,
     )
     np.savez(
         staging / "postings.npz",
@@ -276,11 +309,12 @@ def _postings(arrays: Any, prefix: str, vocabulary: dict[str, int]) -> Postings:
 
 
 def _reports(folder: Path) -> list[Report]:
-    rows = json.loads((folder / "reports.json").read_text(encoding="utf-8"))
-    return [
-        Report(doc_id, title, body, date.fromisoformat(day) if day else None, url, source)
-        for doc_id, title, body, day, url, source in rows
-    ]
+    with (folder / "reports.jsonl").open(encoding="utf-8") as handle:
+        rows = map(json.loads, handle)
+        return [
+            Report(doc_id, title, body, date.fromisoformat(day) if day else None, url, source)
+            for doc_id, title, body, day, url, source in rows
+        ]
 
 
 def _passages(folder: Path, reports: list[Report]) -> list[Passage]:
@@ -313,34 +347,39 @@ def load(folder: Path, paths: Sequence[Path]) -> Built:
         with np.load(folder / "postings.npz", allow_pickle=False) as arrays:
             passage_postings = _postings(arrays, "passage", vocabulary)
             report_postings = _postings(arrays, "report", vocabulary)
+        with np.load(folder / "tokens.npz", allow_pickle=False) as arrays:
+            facts = arrays["facts"]
     except _DAMAGE as error:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
     if passage_postings.size != len(passages) or report_postings.size != len(reports):
         raise CacheError("corrupt cache: counts do not match")
+    if facts.shape != (len(passages), len(FACTS)) or facts.dtype != bool:
+        raise CacheError("corrupt cache: facts do not fit the passages")
     index = SearchIndex(
-        passages, reports, text.tokenize, passage_postings, report_postings, default_lexicon()
+        passages,
+        reports,
+        text.tokenize,
+        passage_postings,
+        report_postings,
+        default_lexicon(),
+        facts,
     )
     return Built(index, _corpus(manifest, reports), "cache", time.perf_counter() - started)
 
 
-@dataclass(frozen=True, slots=True)
-class _Reusable:
-    """The cached term ids of each report's passages (ids, term counts) by content hash."""
-
-    vocabulary: tuple[str, ...] = ()
-    by_hash: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-
-
-def _tokens(folder: Path, manifest: dict[str, Any]) -> tuple[TermIds, np.ndarray]:
-    """The cached passages' term ids and each passage's report row."""
+def _tokens(folder: Path, manifest: dict[str, Any]) -> tuple[TermIds, np.ndarray, np.ndarray]:
+    """The cached passages' term ids, each passage's report row, and the facts they state."""
     with np.load(folder / "tokens.npz", allow_pickle=False) as arrays:
         ids, offsets, rows = arrays["ids"], arrays["offsets"], arrays["report_rows"]
+        facts = arrays["facts"]
     vocabulary = tuple(manifest["vocabulary"])
     if offsets.size != rows.size + 1 or int(offsets[-1]) != ids.size:
         raise CacheError("token offsets do not fit the passages")
+    if facts.shape != (rows.size, len(FACTS)) or facts.dtype != bool:
+        raise CacheError("facts do not fit the passages")
     if ids.size and not 0 <= int(ids.min()) <= int(ids.max()) < len(vocabulary):
         raise CacheError("token ids outside the vocabulary")
-    return TermIds(vocabulary, ids, offsets), rows
+    return TermIds(vocabulary, ids, offsets), rows, facts
 
 
 def load_tokens(folder: Path) -> TermIds:
@@ -351,25 +390,28 @@ def load_tokens(folder: Path) -> TermIds:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
 
 
-def _cached_tokens(folder: Path) -> _Reusable:
+@dataclass(frozen=True, slots=True)
+class _Reusable:
+    """What an earlier cache holds of each report, by content hash, and its vocabulary."""
+
+    vocabulary: tuple[str, ...] = ()
+    by_hash: Mapping[str, Analysed] = field(default_factory=dict)
+
+
+def _cached_analysis(folder: Path) -> _Reusable:
     """What an earlier cache in `folder` holds for reuse (nothing when there is none)."""
     try:
         manifest = _read_manifest(folder)
         hashes = manifest["hashes"]
-        table, rows = _tokens(folder, manifest)
-        ids, offsets, vocabulary = table.ids, table.offsets, table.vocabulary
-        lengths = np.diff(offsets)
-        numbers: dict[int, list[int]] = {}
-        for number, row in enumerate(rows.tolist()):
-            numbers.setdefault(row, []).append(number)
-        by_hash = {
-            hashes[row]: (
-                np.concatenate([ids[offsets[n] : offsets[n + 1]] for n in passages]),
-                lengths[passages],
-            )
-            for row, passages in numbers.items()
-        }
-        return _Reusable(vocabulary, by_hash)
+        table, rows, facts = _tokens(folder, manifest)
+        every = Analysed(table.ids, np.diff(table.offsets), facts)
+        by_hash = {}
+        start = 0
+        for row, count in _runs(rows):
+            first_id = int(table.offsets[start])
+            by_hash[hashes[row]] = every.passages(start, start + count, first_id)
+            start += count
+        return _Reusable(table.vocabulary, by_hash)
     except CacheError as error:
         log.info("no reusable tokens in %s (%s)", folder, error)
     except _DAMAGE as error:
@@ -377,34 +419,35 @@ def _cached_tokens(folder: Path) -> _Reusable:
     return _Reusable()
 
 
+def _runs(rows: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(value, how many times in a row) for each run of equal values."""
+    if not rows.size:
+        return
+    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+    counts = np.diff(np.append(starts, rows.size))
+    yield from zip(rows[starts].tolist(), counts.tolist(), strict=True)
+
+
 def _assemble(
-    parts: Sequence[tuple[np.ndarray, np.ndarray] | int],
-    fresh: tuple[np.ndarray, np.ndarray],
-    vocabulary: dict[str, int],
-) -> TermIds:
-    """All passages' ids in order from each report's cached ids or its share of the fresh
-    ones (an int: how many passages), keeping only terms still in use."""
-    fresh_ids, fresh_lengths = fresh
-    ids: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
-    lengths: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    at_token = at_passage = 0
+    parts: Sequence[Analysed | int], fresh: Analysed, vocabulary: dict[str, int]
+) -> tuple[TermIds, np.ndarray]:
+    """All passages' term ids and facts in order, from each report's cached analysis or its
+    share of the fresh one (an int: how many passages), keeping only terms still in use."""
+    pieces: list[Analysed] = []
+    at_passage = at_token = 0
     for part in parts:
         if isinstance(part, int):
-            counts = fresh_lengths[at_passage : at_passage + part]
-            total = int(counts.sum())
-            ids.append(fresh_ids[at_token : at_token + total])
-            lengths.append(counts)
-            at_passage, at_token = at_passage + part, at_token + total
-        else:
-            ids.append(part[0])
-            lengths.append(part[1])
-    every = np.concatenate(ids)
-    offsets = np.concatenate(([0], np.cumsum(np.concatenate(lengths))))
+            part = fresh.passages(at_passage, at_passage + part, at_token)
+            at_passage += part.lengths.size
+            at_token += part.ids.size
+        pieces.append(part)
+    every = Analysed.join(pieces)
+    offsets = np.concatenate(([0], np.cumsum(every.lengths)))
     used = np.zeros(len(vocabulary), dtype=bool)
-    used[every] = True
+    used[every.ids] = True
     renumber = (np.cumsum(used) - 1).astype(np.int32)
     words = tuple(word for word, keep in zip(vocabulary, used.tolist(), strict=True) if keep)
-    return TermIds(words, renumber[every], offsets)
+    return TermIds(words, renumber[every.ids], offsets), every.facts
 
 
 class _Stages:
@@ -427,35 +470,35 @@ def build(paths: Sequence[Path], folder: Path | None) -> Built:
     stages = _Stages()
     corpus = load_corpus(paths)
     stages.done("read")
-    reusable = _cached_tokens(folder) if folder else _Reusable()
+    reusable = _cached_analysis(folder) if folder else _Reusable()
     vocabulary = {term: number for number, term in enumerate(reusable.vocabulary)}
     passages: list[Passage] = []
-    parts: list[tuple[np.ndarray, np.ndarray] | int] = []
+    parts: list[Analysed | int] = []
     missing: list[Passage] = []
     for report in corpus.reports:
         report_passages = split_report(report)
         known = reusable.by_hash.get(content_hash(report))
-        if known is not None and known[1].size == len(report_passages):
+        if known is not None and known.lengths.size == len(report_passages):
             parts.append(known)
         else:
             parts.append(len(report_passages))
             missing.extend(report_passages)
         passages.extend(report_passages)
     stages.done("split")
-    fresh = tokenize_all(missing, vocabulary, _progress("tokenizing", len(missing)))
-    tokens = _assemble(parts, fresh, vocabulary)
+    fresh = analyse_all(missing, vocabulary, _progress("tokenizing", len(missing)))
+    tokens, facts = _assemble(parts, fresh, vocabulary)
     stages.done("tokenize")
     retokenized = sum(1 for part in parts if isinstance(part, int))
     del reusable, parts, fresh, missing  # the cached and fresh pieces, now copied into tokens
     index = SearchIndex.from_tokens(
-        passages, corpus.reports, tokens, text.tokenize, default_lexicon()
+        passages, corpus.reports, tokens, text.tokenize, default_lexicon(), facts
     )
     stages.done("index")
     how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
     built = Built(index, corpus, how, time.perf_counter() - started, tokens)
     if folder is not None and corpus.reports:
         try:
-            save(folder, paths, built, tokens)
+            save(folder, paths, built, tokens, facts)
         except OSError as error:
             log.warning("could not save the index cache in %s: %s", folder, error)
         stages.done("save")

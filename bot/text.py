@@ -59,12 +59,29 @@ ENGLISH_STOPWORDS = frozenset(
 )
 
 
+def _character_class(codes: list[int]) -> str:
+    """A regex class of these code points written as ranges: a class of 163 single characters
+    is matched 5x slower than the same class as 21 ranges."""
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return (
+        "["
+        + "".join(
+            re.escape(chr(low)) + (f"-{re.escape(chr(high))}" if high > low else "")
+            for low, high in ranges
+        )
+        + "]"
+    )
+
+
 # Zero-width and other format characters (Unicode category Cf), removed in one pass: a
 # character-by-character filter costs gigabytes on a 50 MB line.
 _FORMAT_CHARACTERS = re.compile(
-    "["
-    + "".join(re.escape(chr(c)) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
-    + "]"
+    _character_class([c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"])
 )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bot import store
+from bot.index import SearchIndex
 
 EXTRA = (
     "เรื่อง โครงการรถไฟฟ้าสายใหม่\nคณะรัฐมนตรีอนุมัติโครงการรถไฟฟ้า\n"
@@ -47,15 +48,27 @@ def test_only_changed_reports_are_tokenized_again(folder: Path, tmp_path: Path) 
     assert store.load_or_build([folder], cache).how == "cache"
 
 
+def test_damaged_cached_tokens_are_not_reused(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    store.load_or_build([folder], cache)
+    (cache / "tokens.npz").write_bytes(b"PK\x03\x04 not a zip")
+    (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
+    rebuilt = store.load_or_build([folder], cache)
+    assert rebuilt.how == "built (2 of 2 reports tokenized)"
+    assert rebuilt.index.search("รถไฟฟ้า")[0].report.doc_id == "new"
+
+
 def test_cached_tokens_equal_fresh_ones(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     store.load_or_build([folder], cache)
-    (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
+    (folder / "a-first.txt").write_text(EXTRA, encoding="utf-8")  # read before the cached one
     partly_cached = store.build([folder], cache).index
     fresh = store.build([folder], None).index
     for mine, theirs in zip(partly_cached.postings, fresh.postings, strict=True):
-        assert mine.vocabulary == theirs.vocabulary
-        assert np.array_equal(mine.weights, theirs.weights)
+        assert mine.vocabulary.keys() == theirs.vocabulary.keys()
+        for term in theirs.vocabulary:  # ids may be numbered differently; the postings not
+            for got, expected in zip(mine.postings(term), theirs.postings(term), strict=True):
+                assert np.array_equal(got, expected)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +76,8 @@ def test_cached_tokens_equal_fresh_ones(folder: Path, tmp_path: Path) -> None:
     [
         lambda cache: (cache / "postings.npz").write_bytes(b"garbage"),
         lambda cache: (cache / "passages.json").write_text("[[0, 1", encoding="utf-8"),
-        lambda cache: (cache / "reports.json").unlink(),
+        lambda cache: (cache / "reports.jsonl").unlink(),
+        lambda cache: (cache / "reports.jsonl").write_text('["x", "t"', encoding="utf-8"),
         lambda cache: (cache / "manifest.json").write_text("{}", encoding="utf-8"),
     ],
 )
@@ -96,3 +110,36 @@ def test_damaged_tokens_are_not_reused(folder: Path, tmp_path: Path) -> None:
     rebuilt = store.load_or_build([folder], cache)
     assert rebuilt.how == "built (2 of 2 reports tokenized)"
     assert rebuilt.index.search("ไทยชนะ")[0].passage.section == "2"
+
+
+def test_parallel_analysis_equals_the_one_done_here(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
+    here = store.build([folder], None).index
+    # Spawned worker processes, chunks of 3 passages, at most 4 in flight.
+    monkeypatch.setattr(store, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(store, "CHUNK", 3)
+    monkeypatch.setattr(store.os, "cpu_count", lambda: 2)
+    cache = tmp_path / "cache"
+    parallel = store.build([folder], cache).index
+    assert np.array_equal(parallel.facts, here.facts) and parallel.facts.any()
+    for mine, theirs in zip(parallel.postings, here.postings, strict=True):
+        assert list(mine.vocabulary) == list(theirs.vocabulary)
+        assert np.array_equal(mine.weights, theirs.weights)
+    warm = store.load_or_build([folder], cache)
+    assert warm.how == "cache" and np.array_equal(warm.index.facts, here.facts)
+
+
+def test_cached_facts_are_those_the_index_works_out(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    store.load_or_build([folder], cache)
+    warm = store.load_or_build([folder], cache).index
+    worked_out = SearchIndex(*_parts(warm))
+    assert np.array_equal(warm.facts, worked_out.facts)
+
+
+def _parts(index: SearchIndex) -> tuple:
+    passage_postings, report_postings = index.postings
+    reports = list(index.reports.values())
+    return index.passages, reports, index.tokenize, passage_postings, report_postings

@@ -143,3 +143,11 @@ def test_thai_runs_are_segmented_as_pythainlp_word_tokenize_would() -> None:
     assert len(runs) > 80
     for run in runs:
         assert segment_thai(run) == word_tokenize(run, engine="nlpo3", keep_whitespace=False)
+
+
+def test_clean_removes_every_format_character_and_nothing_else() -> None:
+    import unicodedata
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    normal = unicodedata.normalize("NFC", every).replace("\r", "\n")
+    assert clean(every) == "".join(ch for ch in normal if unicodedata.category(ch) != "Cf")
