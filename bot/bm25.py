@@ -226,15 +226,25 @@ class Postings:
         self, terms: Sequence[str], weighted: Mapping[str, float] | None = None
     ) -> np.ndarray:
         """BM25 score of every row for the query terms (repeats count, as in rank-bm25),
-        plus `weighted` terms whose contributions are scaled by their weight."""
-        scores = np.zeros(self.size)
+        plus `weighted` terms whose contributions are scaled by their weight.
+
+        One np.bincount over the terms' postings laid end to end: it adds each weight to its
+        row in that order, so every row's sum is built term by term exactly as rank-bm25
+        builds it (the same floats), at half the cost of one scatter-add per term.
+        """
+        rows: list[np.ndarray] = [self.indices[:0]]
+        weights: list[np.ndarray] = [self.weights[:0]]
         for term in terms:
-            rows, weights = self.postings(term)
-            scores[rows] += weights
+            term_rows, term_weights = self.postings(term)
+            rows.append(term_rows)
+            weights.append(term_weights)
         for term, factor in (weighted or {}).items():
-            rows, weights = self.postings(term)
-            scores[rows] += factor * weights
-        return scores
+            term_rows, term_weights = self.postings(term)
+            rows.append(term_rows)
+            weights.append(factor * term_weights)
+        return np.bincount(
+            np.concatenate(rows), weights=np.concatenate(weights), minlength=self.size
+        )
 
     def holding(self, terms: Iterable[str], rows: np.ndarray) -> dict[str, np.ndarray]:
         """For each term, which of `rows` hold it (one vectorised test per term)."""
