@@ -315,6 +315,9 @@ def auto_entities(text: str) -> list[dict[str, Any]]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
+    # The bot opens many connections at once under load; socketserver's default backlog of 5
+    # would reset some of them (httpx.ReadError), which Telegram never does.
+    request_queue_size = 1024
 
     def __init__(self, api: FakeBotApi) -> None:
         self.api = api
@@ -424,6 +427,9 @@ class FakeBotApi:
         self._chats: dict[int | str, dict[str, Any]] = {}
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, _Delay] = {}
+        self._held: set[str] = set()
+        self._holding: dict[str, int] = {}
+        self._chat_admins: dict[int | str, list[int]] = {}
         self._handlers: dict[str, Handler] = {}
         self._files: dict[str, tuple[str, bytes]] = {}
         self._commands: dict[str, list[dict[str, Any]]] = {}
@@ -450,6 +456,8 @@ class FakeBotApi:
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "getFile": self._get_file,
+            "getChatAdministrators": self._get_chat_administrators,
+            "getChatMember": self._get_chat_member,
             "close": lambda _p: True,
             "logOut": lambda _p: True,
         }
@@ -674,6 +682,43 @@ class FakeBotApi:
                 self._delays.pop(method, None)
             else:
                 self._delays[method] = _Delay(min(seconds, self.max_delay), times)
+
+    def hold(self, method: str) -> None:
+        """Keep every call of ``method`` waiting (unanswered, unrecorded) until :meth:`release`.
+
+        Models a Telegram that is slow to answer, deterministically: the test decides when the
+        calls go through.  :meth:`stop` releases them too.
+        """
+        with self._cond:
+            self._held.add(method)
+
+    def release(self, method: str) -> None:
+        """Let the held calls of ``method`` (and later ones) through."""
+        with self._cond:
+            self._held.discard(method)
+            self._cond.notify_all()
+
+    def holding(self, method: str) -> int:
+        """How many calls of ``method`` are waiting because of :meth:`hold` right now."""
+        with self._cond:
+            return self._holding.get(method, 0)
+
+    def _wait_while_held(self, method: str) -> None:
+        with self._cond:
+            if method not in self._held:
+                return
+            self._holding[method] = self._holding.get(method, 0) + 1
+            try:
+                while method in self._held and not self._stopping:
+                    self._cond.wait()
+            finally:
+                self._holding[method] -= 1
+
+    def set_chat_administrators(self, chat_id: int | str, user_ids: list[int]) -> None:
+        """Make ``user_ids`` the administrators of ``chat_id`` (for getChatAdministrators and
+        getChatMember)."""
+        with self._cond:
+            self._chat_admins[chat_id] = list(user_ids)
 
     def set_handler(self, method: str, handler: Handler | None) -> None:
         """Override / add a method: ``handler(params) -> result`` (may raise :class:`ApiError`).
@@ -995,6 +1040,7 @@ class FakeBotApi:
             handler = self._handlers.get(method) or self._builtin.get(method)
         if delay_seconds > 0:
             self._stop_event.wait(min(delay_seconds, self.max_delay))
+        self._wait_while_held(method)
 
         try:
             if fault is not None:
@@ -1273,6 +1319,30 @@ class FakeBotApi:
                 "pending_update_count": len(self._updates),
                 "max_connections": 40,
             }
+
+    def _administrator(self, user_id: int) -> dict[str, Any]:
+        rights = (
+            "can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members"
+            " can_promote_members can_change_info can_invite_users can_post_stories"
+            " can_edit_stories can_delete_stories can_pin_messages"
+        ).split()
+        member = {"status": "administrator", "user": self.user(user_id), "can_be_edited": False}
+        return member | {"is_anonymous": False} | dict.fromkeys(rights, True)
+
+    def _get_chat_administrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        with self._cond:
+            admins = list(self._chat_admins.get(self._chat_id(params), []))
+        return [self._administrator(user_id) for user_id in admins]
+
+    def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = params.get("user_id")
+        if not isinstance(user_id, int):
+            raise ApiError(400, "Bad Request: invalid user_id specified")
+        with self._cond:
+            admins = self._chat_admins.get(self._chat_id(params), [])
+        if user_id in admins:
+            return self._administrator(user_id)
+        return {"status": "member", "user": self.user(user_id)}
 
     def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = params.get("file_id")

@@ -1,11 +1,16 @@
 """Helpers for the Telegram edge tests: a running bot against the fake Bot API, an HTML checker,
-report writers, and small waits on the fake's recorded calls (each with a deadline)."""
+report writers, a gate that holds a /reload mid-way, and small waits (each with a deadline)."""
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import os
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import stat
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,8 +19,9 @@ from pydantic import SecretStr
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.engine import build
+from bot.engine import Engine, build
 from bot.render import telegram_length
+from bot.telegram import build_application
 from tests.botapi import Call, FakeBotApi
 
 # Shaped like a token (digits:secret) so Settings.token() accepts it, but not like a real one.
@@ -173,3 +179,108 @@ def buttons(call: Call) -> list[dict[str, Any]]:
     """The inline keyboard buttons of a sendMessage call, row by row flattened."""
     markup = call.params.get("reply_markup") or {"inline_keyboard": []}
     return [button for row in markup["inline_keyboard"] for button in row]
+
+
+async def await_until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    """Wait (without blocking the event loop) until `condition()` holds; fail naming `what`."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.005)
+
+
+STALE_MANIFEST = b'{"signature": "stale"}'
+
+
+class ReloadGate:
+    """Holds the bot's index rebuilds at the index cache's manifest, made a named pipe, until the
+    test lets them through, so a /reload can be caught mid-way without any timing.
+
+    A rebuild reads the manifest twice: before it reads the corpus (is the cache current?) and
+    after it (which passages' tokens can be reused?). So it can be held before the corpus is
+    read, and again with the corpus read but the new index not yet built. Let through, it reads
+    a stale manifest and builds the index from the corpus. A failed rebuild reads it only once.
+    """
+
+    def __init__(self, cache: Path) -> None:
+        self.pipe = cache / "manifest.json"
+        self._held: list[int] = []  # write ends of the pipe, one per rebuild held
+
+    def arm(self) -> None:
+        """Make the manifest a named pipe again (a successful rebuild replaces the folder)."""
+        self.pipe.unlink(missing_ok=True)
+        os.mkfifo(self.pipe)
+
+    async def reached(self, timeout: float = 10) -> None:
+        """Wait until a rebuild is reading the manifest; it then waits for `let_through`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                # Without a reader, a non-blocking open for writing fails (ENXIO) at once.
+                self._held.append(os.open(self.pipe, os.O_WRONLY | os.O_NONBLOCK))
+                return
+            except OSError as error:
+                if error.errno not in (errno.ENXIO, errno.ENOENT):
+                    raise
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no index rebuild reached the gate within {timeout} s")
+            await asyncio.sleep(0.005)
+
+    def let_through(self) -> None:
+        """Let the rebuild held longest go on (it reads a stale manifest)."""
+        held = self._held.pop(0)
+        try:
+            os.write(held, STALE_MANIFEST)
+            # A new pipe for the next read: the rebuild let through may still have this one open
+            # (it reads until the end), and `reached` must not mistake it for the next reader.
+            self.arm()
+        finally:
+            os.close(held)
+
+    def let_all_through(self) -> None:
+        """Let held rebuilds go on, and any later read of the manifest pass without waiting."""
+        while self._held:
+            self.let_through()
+        try:
+            if not stat.S_ISFIFO(self.pipe.lstat().st_mode):
+                return
+        except FileNotFoundError:
+            return
+        # Opening for reading and writing never blocks; it also frees a rebuild that is
+        # waiting to open the pipe, which then reads the stale manifest written here. Later
+        # reads find no manifest at all.
+        pipe = os.open(self.pipe, os.O_RDWR | os.O_NONBLOCK)
+        try:
+            self.pipe.unlink()
+            os.write(pipe, STALE_MANIFEST)
+        finally:
+            os.close(pipe)
+
+
+@contextmanager
+def reload_gate(cache: Path) -> Iterator[ReloadGate]:
+    """A ReloadGate that, however the test ends, leaves no worker thread waiting on its pipe."""
+    gate = ReloadGate(cache)
+    try:
+        yield gate
+    finally:
+        gate.let_all_through()
+
+
+def fake_api(token: str = TOKEN) -> Iterator[FakeBotApi]:
+    """The fake Bot API server, for a fixture; it must have met no internal error by the end."""
+    with FakeBotApi(token=token, bot_username="test_bot") as server:
+        yield server
+    assert server.errors == []
+
+
+@asynccontextmanager
+async def running_bot(
+    fake: FakeBotApi, corpus: Path = SEED_DIR, **settings: Any
+) -> AsyncIterator[Engine]:
+    """The real bot, as build_application makes it, polling the fake; yields its engine."""
+    config = make_settings(fake, corpus, **settings)
+    engine = Engine.load([config.corpus_dir], config.index_cache())
+    async with polling(build_application(config, engine)):
+        yield engine
