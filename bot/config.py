@@ -17,6 +17,12 @@ DEFAULT_CORPUS = PROJECT_DIR / "corpus"
 # Bot API tokens look like 123456789:AAH... (a numeric bot id, a colon, a secret).
 WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram delivers webhooks to
 TOKEN_SHAPE = re.compile(r"^\d{3,12}:[A-Za-z0-9_-]{20,}$")
+# Telegram's shared service accounts: a message "from" one of them may come from anybody.
+SHARED_SENDERS = {
+    777000: "Telegram's service account (posts forwarded from linked channels)",
+    1087968824: "GroupAnonymousBot, the sender of every anonymous group admin",
+    136817688: "Channel_Bot, the sender of every message sent on behalf of a channel",
+}
 
 
 class SettingsError(Exception):
@@ -41,6 +47,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret_token: SecretStr | None = None
+    user_question_limit: int = Field(default=10, ge=0)
+    user_question_window: float = Field(default=60, ge=0)
+    messages_per_second: float = Field(default=30, ge=0)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -51,6 +60,16 @@ class Settings(BaseSettings):
             if bad:
                 raise ValueError(f"not numeric Telegram user ids: {', '.join(bad)}")
             return frozenset(int(part) for part in parts if part)
+        return value
+
+    @field_validator("admin_user_ids")
+    @classmethod
+    def _real_users(cls, value: frozenset[int]) -> frozenset[int]:
+        for user_id in sorted(value):
+            if user_id <= 0:
+                raise ValueError(f"{user_id} is a group or channel id, not a user id")
+            if user_id in SHARED_SENDERS:
+                raise ValueError(f"{user_id} is {SHARED_SENDERS[user_id]}, not one person")
         return value
 
     @field_validator("log_level")

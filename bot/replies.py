@@ -49,8 +49,10 @@ INLINE_TOTAL = 50  # results per inline query in all
 # between users (is_personal=False) for five minutes; an empty query's hint for less.
 INLINE_CACHE_SECONDS = 300
 INLINE_HINT_CACHE_SECONDS = 30
-MORE_BUTTON = re.compile(r"^m:(?P<key>[\w-]{1,32}):(?P<number>\d{1,3})$")
-PASSAGE_BUTTON = re.compile(r"^p:(?P<key>[\w-]{1,32}):(?P<number>\d{1,3})$")
+# Button data as the bot issues it, exactly: ASCII only (\d and \w would take Thai digits and
+# letters) and \Z, not $ (which also matches before a final newline).
+MORE_BUTTON = re.compile(r"^m:(?P<key>[A-Za-z0-9_-]{1,32}):(?P<number>[0-9]{1,3})\Z")
+PASSAGE_BUTTON = re.compile(r"^p:(?P<key>[A-Za-z0-9_-]{1,32}):(?P<number>[0-9]{1,3})\Z")
 SHARED = "shared"
 
 
@@ -67,6 +69,7 @@ class Texts:
     source: str
     expired: str
     apology: str
+    slow_down: str
     admins_only: str
     admin_disabled: str
     reloading: str
@@ -97,6 +100,7 @@ THAI_TEXTS = Texts(
     source="🔗 ต้นฉบับ {number}",
     expired="ปุ่มนี้หมดอายุแล้ว กรุณาถามใหม่อีกครั้ง",
     apology="ขออภัย เกิดข้อผิดพลาดขณะตอบคำถามนี้ กรุณาลองใหม่อีกครั้ง",
+    slow_down="ถามถี่เกินไปแล้ว กรุณารอประมาณ {seconds} วินาทีแล้วค่อยถามใหม่",
     admins_only="คำสั่งนี้ใช้ได้เฉพาะผู้ดูแลบอท",
     admin_disabled="คำสั่งนี้ปิดอยู่: ยังไม่ได้ตั้งผู้ดูแล (ADMIN_USER_IDS)",
     reloading="กำลังโหลดรายงานใหม่…",
@@ -130,6 +134,8 @@ ENGLISH_TEXTS = Texts(
     source="🔗 Source {number}",
     expired="This button has expired. Please ask again.",
     apology="Sorry, something went wrong while answering. Please try again.",
+    slow_down="You are asking faster than I can answer. Please wait about {seconds} s and ask"
+    " again.",
     admins_only="This command is for the bot's admins only.",
     admin_disabled="This command is disabled: no admin is configured (ADMIN_USER_IDS).",
     reloading="Reloading the reports…",

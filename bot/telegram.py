@@ -6,8 +6,10 @@ Handlers read the question, ask the Engine and send a `Reply` built by bot/repli
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +38,7 @@ from telegram.ext import (
 from bot.answer import shorten
 from bot.config import Settings, SettingsError
 from bot.engine import Engine, ReloadBusyError, ReloadError
+from bot.lanes import Lanes
 from bot.replies import (
     COMMANDS,
     INLINE_CACHE_SECONDS,
@@ -53,18 +56,27 @@ from bot.replies import (
     stats_text,
     texts_for_user,
 )
+from bot.throttle import Throttle
 
 log = logging.getLogger(__name__)
+
+SEND_RETRIES = 3  # times a request refused by Telegram's flood control (429) is sent again
+# Questions searched at once. Searches are CPU-bound under the GIL, so more would not be faster;
+# fewer leave the worker threads free for inline queries and a /reload.
+QUESTION_SEARCHES = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Shared:
-    """What the handlers share, stored once in bot_data: the engine and the recent answers."""
+    """What the handlers share, stored once in bot_data: the engine, the recent answers, the
+    per-user throttle and the question searches allowed at once."""
 
     engine: Engine
     answers: RecentAnswers
     page_size: int
     admins: frozenset[int]
+    throttle: Throttle
+    searches: asyncio.Semaphore
 
 
 def shared(context: ContextTypes.DEFAULT_TYPE) -> Shared:
@@ -105,10 +117,37 @@ async def send(message: Message, reply: Reply) -> Message:
         return await message.reply_text(reply.text, parse_mode=None, reply_markup=reply.markup)
 
 
+async def within_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether to serve the sender now; when not, ask them to slow down (once per flood in a
+    chat, every time on a button, whose press must be answered anyway)."""
+    sender = update.effective_sender
+    if sender is None:
+        return True
+    verdict = shared(context).throttle.check(sender.id)
+    if verdict.allowed:
+        return True
+    texts = texts_for_user(update.effective_user)
+    notice = texts.slow_down.format(seconds=math.ceil(verdict.retry_after))
+    if update.callback_query:
+        await update.callback_query.answer(notice)
+    elif verdict.warn and update.effective_message:
+        log.info("sender %s is asking too fast (%.0f s to wait)", sender.id, verdict.retry_after)
+        await update.effective_message.reply_text(notice)
+    return False
+
+
+async def show_typing(message: Message) -> None:
+    """Show "typing…"; a cosmetic, so its failure never costs the answer."""
+    try:
+        await message.reply_chat_action(ChatAction.TYPING)
+    except TelegramError as error:
+        log.info("could not show typing in chat %s: %s", message.chat_id, error)
+
+
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """Answer `text` as a question in reply to the update's message (or explain what to send)."""
     message = update.effective_message
-    if message is None:
+    if message is None or not await within_limit(update, context):
         return
     texts = texts_for_user(update.effective_user)
     question = text.strip()
@@ -120,16 +159,17 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
             texts.too_long.format(length=len(question), limit=MAX_QUESTION_CHARS)
         )
         return
-    await message.reply_chat_action(ChatAction.TYPING)
+    await show_typing(message)
     state = shared(context)
-    answer = await state.engine.answer(question)
+    async with state.searches:
+        answer = await state.engine.answer(question)
     key = state.answers.add(answer) if answer.found else ""
     await send(message, answer_reply(answer, key, 0, state.page_size))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what the bot does, with example questions, in the user's language."""
-    if update.effective_message:
+    if update.effective_message and await within_limit(update, context):
         texts = texts_for_user(update.effective_user)
         username = html.escape(context.bot.username)
         await update.effective_message.reply_text(texts.help.format(bot=username))
@@ -157,7 +197,7 @@ async def ask_addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for a text question when a private chat sends a sticker, photo or the like."""
-    if update.effective_message:
+    if update.effective_message and await within_limit(update, context):
         await update.effective_message.reply_text(texts_for_user(update.effective_user).not_text)
 
 
@@ -173,7 +213,7 @@ async def full_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def _button(update: Update, context: ContextTypes.DEFAULT_TYPE, *, more: bool) -> None:
     query = update.callback_query
-    if query is None or context.match is None:
+    if query is None or context.match is None or not await within_limit(update, context):
         return
     state = shared(context)
     key, number = context.match["key"], int(context.match["number"])
@@ -247,7 +287,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def admins_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Refuse an admin command to everyone else (or say it is off when there is no admin)."""
-    if update.effective_message:
+    if update.effective_message and await within_limit(update, context):
         texts = texts_for_user(update.effective_user)
         refusal = texts.admins_only if shared(context).admins else texts.admin_disabled
         await update.effective_message.reply_text(refusal)
@@ -297,10 +337,13 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         Application.builder()
         .token(token)
         .defaults(defaults)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=SEND_RETRIES)
+        )
         # Answers take milliseconds but sending them a network round trip: serve chats side by
-        # side, and let questions be answered while a /reload rebuilds the index.
-        .concurrent_updates(True)
+        # side, let questions be answered while a /reload rebuilds the index, and keep inline
+        # queries and buttons out of the questions' queue (see bot/lanes.py).
+        .concurrent_updates(Lanes())
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:
@@ -308,10 +351,17 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         builder = builder.base_url(base_url).base_file_url(base_file_url)
     application = builder.build()
     application.bot_data[SHARED] = Shared(
-        engine, RecentAnswers(), settings.result_count, settings.admin_user_ids
+        engine,
+        RecentAnswers(),
+        settings.result_count,
+        settings.admin_user_ids,
+        Throttle(settings.user_question_limit, settings.user_question_window),
+        asyncio.Semaphore(QUESTION_SEARCHES),
     )
 
-    admins = filters.User(user_id=settings.admin_user_ids)
+    # Admins are the users listed in the settings, nobody else: not a group's own admins, not
+    # a message sent on behalf of a group or channel (whose "from" is a shared service bot).
+    admins = filters.User(user_id=settings.admin_user_ids) & ~filters.SenderChat.ALL
     new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
     private = filters.ChatType.PRIVATE & new
     groups = filters.ChatType.GROUPS & new
