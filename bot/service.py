@@ -154,6 +154,9 @@ def serve(settings: Settings, console: bool = False) -> int:
         else:
             log.info("polling Telegram for updates (Ctrl-C to stop)")
             application.run_polling()
+        # run_polling and run_webhook return on Ctrl-C or SIGTERM once PTB has stopped taking
+        # updates and every handler already running has finished.
+        log.info("stopped: every update received was answered")
     except InvalidToken:
         print(
             "error: Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather.",
