@@ -5,7 +5,7 @@ An Answer is the whole reply in data form; `render` turns it into Telegram HTML 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -139,11 +139,15 @@ def best_sentences(
 _SPACES = str.maketrans("\n\t\r\f\v", "     ")
 
 
-def excerpt(hit: Hit, weights: dict[str, float]) -> Excerpt:
-    """The hit's passage reduced to its best sentences, matched words marked, with a citation."""
+def excerpt(hit: Hit, weights: dict[str, float], tokens: Sequence[Token] | None = None) -> Excerpt:
+    """The hit's passage reduced to its best sentences, matched words marked, with a citation.
+
+    `tokens` are the passage's words (at least its index terms) when the index has them.
+    """
     passage = hit.passage
     terms = frozenset(weights)
-    tokens = analyze_passage(passage.text)  # once: for choosing sentences and marking words
+    if tokens is None:  # once: for choosing sentences and marking words
+        tokens = analyze_passage(passage.text)
     parts: list[str] = []
     marks: list[tuple[int, int]] = []
     offset = 0
@@ -178,9 +182,17 @@ def excerpt(hit: Hit, weights: dict[str, float]) -> Excerpt:
 
 
 def compose(
-    question: str, query: Query, hits: Sequence[Hit], max_excerpts: int = MAX_EXCERPTS
+    question: str,
+    query: Query,
+    hits: Sequence[Hit],
+    max_excerpts: int = MAX_EXCERPTS,
+    words: Callable[[Hit], Sequence[Token]] | None = None,
 ) -> Answer:
-    """The Answer for `hits` (best first): up to `max_excerpts` cited excerpts, or none."""
+    """The Answer for `hits` (best first): up to `max_excerpts` cited excerpts, or none.
+
+    `words` gives a hit's passage words as the index stored them (SearchIndex.words), so that
+    excerpts need not segment their passages again.
+    """
     language = detect_language(question)
     if not is_relevant(hits):
         return Answer(question, language, (), query.terms)
@@ -194,7 +206,7 @@ def compose(
         if seen == MAX_PER_REPORT:
             continue
         per_report[hit.report.doc_id] = seen + 1
-        excerpts.append(excerpt(hit, weights))
+        excerpts.append(excerpt(hit, weights, words(hit) if words else None))
     return Answer(
         question,
         language,
@@ -223,4 +235,4 @@ def ask(index: SearchIndex, question: str, max_excerpts: int = MAX_EXCERPTS) -> 
     """Search the index and compose the cited answer: the whole core in one call."""
     query = index.analyze(question)
     hits = index.search(query, k=max_excerpts * MAX_PER_REPORT * 2)
-    return compose(question, query, hits, max_excerpts)
+    return compose(question, query, hits, max_excerpts, index.words)

@@ -86,7 +86,7 @@ def run(index: SearchIndex, questions: Iterable[Question], k: int = 10) -> list[
         started = time.perf_counter()
         query = index.analyze(question.question)
         hits = index.search(query, depth)
-        answer = compose(question.question, query, hits)
+        answer = compose(question.question, query, hits, words=index.words)
         seconds = time.perf_counter() - started
         top = tuple(hits[:k])
         outcomes.append(Outcome(question, top, rank_of(question, top), answer.found, seconds))

@@ -7,6 +7,7 @@ corrected, and a month or year named in the question lifts reports of meetings t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,10 @@ from bot.spelling import correct_tokens
 from bot.thaidate import BE_OFFSET, Period, find_period
 
 Tokenizer = Callable[[str], list[str]]
+# A passage's stored index terms (by row): term id, start, end, one row per term.
+Spans = Callable[[int], np.ndarray]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,9 @@ class SearchIndex:
     English words are translated into Thai terms through the lexicon, senses weighted by how
     often the corpus uses them, so "cabinet" finds คณะรัฐมนตรี rather than ตู้ (cupboard).
     `facts` (passages x FACTS, bool) says which passages state a date or an amount; it is
-    worked out from the passages when not given (the index cache keeps it).
+    worked out from the passages when not given (the index cache keeps it). `spans`, when
+    given, reads a passage's index terms with their places (term ids into the postings'
+    vocabulary, start, end), so that excerpts need not segment their passages again.
     """
 
     REPORT_WEIGHT = 2.0
@@ -116,8 +123,11 @@ class SearchIndex:
         report_postings: Postings,
         lexicon: Lexicon | None = None,
         facts: np.ndarray | None = None,
+        spans: Spans | None = None,
     ) -> None:
         self.passages = tuple(passages)
+        self._spans = spans
+        self._terms = tuple(passage_postings.vocabulary)
         self.reports = {report.doc_id: report for report in reports}
         self.tokenize = tokenize
         self.lexicon = lexicon
@@ -158,6 +168,7 @@ class SearchIndex:
         tokenize: Tokenizer,
         lexicon: Lexicon | None = None,
         facts: np.ndarray | None = None,
+        spans: Spans | None = None,
     ) -> SearchIndex:
         """The index of passages already tokenized (term lists or ids, one per passage)."""
         passages = tuple(passages)
@@ -177,6 +188,7 @@ class SearchIndex:
             Postings.count(table, rows, len(reports), columns),
             lexicon,
             facts,
+            spans,
         )
 
     @classmethod
@@ -189,6 +201,36 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    def with_lexicon(self, lexicon: Lexicon | None) -> SearchIndex:
+        """The same index translating English through `lexicon` (its arrays shared)."""
+        passage_postings, report_postings = self.postings
+        return SearchIndex(
+            self.passages,
+            list(self.reports.values()),
+            self.tokenize,
+            passage_postings,
+            report_postings,
+            lexicon,
+            self.facts,
+            self._spans,
+        )
+
+    def words(self, hit: Hit) -> Sequence[text.Token]:
+        """The words of a hit's passage that can match a question: as stored, or analysed."""
+        if self._spans is not None:
+            try:
+                stored = self._spans(hit.position)
+            except OSError as error:
+                log.warning("stored words of passage %d unreadable (%s)", hit.position, error)
+            else:
+                terms = self._terms
+                return [
+                    text.Token(terms[term], start, end)
+                    for term, start, end in stored.tolist()
+                    if start >= 0  # words of the borrowed context are not in the passage
+                ]
+        return text.analyze_passage(hit.passage.text)
 
     @property
     def postings(self) -> tuple[Postings, Postings]:

@@ -62,6 +62,11 @@ def indexed_text(context: str, text: str) -> str:
     return f"{context}\n{text}"
 
 
+def text_offset(context: str) -> int:
+    """Where the passage's own text starts in its `indexed_text`."""
+    return len(context) + 1
+
+
 @dataclass(frozen=True, slots=True)
 class _Block:
     section: str
@@ -149,7 +154,5 @@ def split_report(report: Report) -> list[Passage]:
         if parent and block.end - block.start < SHORT_ITEM_CHARS:
             context = text[parent.start : min(parent.end, parent.start + CONTEXT_CHARS)]
         for start, end in _cut(text, block.start, block.end):
-            passages.append(
-                Passage(report.doc_id, block.section, text, start, end, context)
-            )
+            passages.append(Passage(report.doc_id, block.section, text, start, end, context))
     return passages

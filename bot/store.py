@@ -18,12 +18,13 @@ import os
 import resource
 import sys
 import time
+import weakref
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from importlib.metadata import version
 from multiprocessing import get_context
@@ -38,14 +39,17 @@ from bot.corpus import Corpus, FileNote, load_corpus, walk
 from bot.facts import FACTS, stated
 from bot.index import SearchIndex
 from bot.lexicon import default_lexicon
-from bot.passages import Passage, indexed_text, split_report
+from bot.passages import Passage, indexed_text, split_report, text_offset
 from bot.reports import Report
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 PARALLEL_FROM = 4000  # passages; fewer are tokenized in this process
 CHUNK = 1000  # passages per task sent to a worker process
+SPANS = "spans.bin"  # every passage's terms as rows of (term id, start, end)
+SPAN_TYPE = np.dtype("<i4")
+ROW_BYTES = 3 * SPAN_TYPE.itemsize
 
 
 # What reading a damaged cache file can raise (np.load: EOFError, BadZipFile, ValueError).
@@ -104,10 +108,15 @@ def content_hash(report: Report) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Analysed:
-    """What indexing needs of some passages: term ids (into one vocabulary), each passage's
-    term count, and which kinds of fact (bot.facts.FACTS) each states."""
+    """What indexing needs of some passages: their index terms, each passage's term count,
+    and which kinds of fact (bot.facts.FACTS) each states.
 
-    ids: np.ndarray  # int32
+    `tokens` has a row per term: its id in one vocabulary, then where its word starts and
+    ends in the passage's text (negative when the word is in the borrowed context), so that
+    excerpts can mark words without segmenting the passage again.
+    """
+
+    tokens: np.ndarray  # int32, terms x 3: id, start, end
     lengths: np.ndarray  # int64, one per passage
     facts: np.ndarray  # bool, passages x FACTS
 
@@ -115,29 +124,36 @@ class Analysed:
     def join(cls, parts: Sequence[Analysed]) -> Analysed:
         """The parts one after the other."""
         return cls(
-            np.concatenate([np.zeros(0, dtype=np.int32), *(part.ids for part in parts)]),
+            np.concatenate([np.zeros((0, 3), dtype=np.int32), *(part.tokens for part in parts)]),
             np.concatenate([np.zeros(0, dtype=np.int64), *(part.lengths for part in parts)]),
             np.concatenate(
                 [np.zeros((0, len(FACTS)), dtype=bool), *(part.facts for part in parts)]
             ),
         )
 
-    def passages(self, start: int, stop: int, first_id: int) -> Analysed:
-        """Passages start..stop, whose ids begin at ids[first_id]."""
+    def passages(self, start: int, stop: int, first_token: int) -> Analysed:
+        """Passages start..stop, whose terms begin at tokens[first_token]."""
         lengths = self.lengths[start:stop]
-        return Analysed(
-            self.ids[first_id : first_id + int(lengths.sum())], lengths, self.facts[start:stop]
-        )
+        last = first_token + int(lengths.sum())
+        return Analysed(self.tokens[first_token:last], lengths, self.facts[start:stop])
 
 
 def _analyse_chunk(pieces: list[tuple[str, str]]) -> tuple[list[str], Analysed]:
     """Terms and facts of (context, text) passages, the terms as ids into the chunk's own
     vocabulary: a few arrays to send back instead of millions of strings."""
-    table = TermIds.encode(  # passage texts are already clean
-        text.index_terms(indexed_text(context, body)) for context, body in pieces
-    )
-    facts = np.array([stated(body) for _, body in pieces], dtype=bool)
-    return list(table.vocabulary), Analysed(table.ids, np.diff(table.offsets), facts)
+    vocabulary: dict[str, int] = {}
+    rows: list[list[int]] = [[], [], []]
+    lengths = []
+    for context, body in pieces:  # passage texts are already clean
+        terms, starts, ends = text.index_tokens(indexed_text(context, body))
+        shift = text_offset(context)
+        rows[0].extend([vocabulary.setdefault(term, len(vocabulary)) for term in terms])
+        rows[1].extend([start - shift for start in starts])
+        rows[2].extend([end - shift for end in ends])
+        lengths.append(len(terms))
+    tokens = np.ascontiguousarray(np.array(rows, dtype=np.int32).T)
+    facts = np.array([stated(body) for _, body in pieces], dtype=bool).reshape(-1, len(FACTS))
+    return list(vocabulary), Analysed(tokens, np.array(lengths, dtype=np.int64), facts)
 
 
 def _in_order(
@@ -177,8 +193,8 @@ def analyse_all(
         done = 0
         for words, part in results:
             known = (vocabulary.setdefault(word, len(vocabulary)) for word in words)
-            ids = np.fromiter(known, np.int32, len(words))[part.ids]
-            parts.append(Analysed(ids, part.lengths, part.facts))
+            part.tokens[:, 0] = np.fromiter(known, np.int32, len(words))[part.tokens[:, 0]]
+            parts.append(part)
             done += part.lengths.size
             progress(done)
     return Analysed.join(parts)
@@ -215,18 +231,33 @@ def _postings_arrays(prefix: str, postings: Postings) -> dict[str, np.ndarray]:
     }
 
 
+def _staging(folder: Path) -> Path:
+    """The folder a new cache is written in before it replaces `folder`."""
+    staging = folder.with_name(folder.name + ".new")
+    staging.mkdir(parents=True, exist_ok=True)
+    return staging
+
+
+def _write_spans(staging: Path, tokens: np.ndarray, offsets: np.ndarray) -> SpanFile:
+    """Write every passage's terms (id, start, end) and open them for reading."""
+    path = staging / SPANS
+    tokens.astype(SPAN_TYPE, copy=False).tofile(path)
+    return SpanFile(path, offsets)
+
+
 def save(
     folder: Path, paths: Sequence[Path], built: Built, tokens: TermIds, facts: np.ndarray
 ) -> None:
-    """Write the cache; files go to a temporary folder first, then replace the old one."""
+    """Write the cache next to the spans `_write_spans` wrote in the staging folder, then
+    let the staging folder replace the old cache."""
     index = built.index
     passage_postings, report_postings = index.postings
     for postings in index.postings:  # one vocabulary is stored for the tokens and both
         if list(postings.vocabulary) != list(tokens.vocabulary):
             raise ValueError("the postings were not counted from these tokens")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.with_name(folder.name + ".new")
-    staging.mkdir(exist_ok=True)
+    staging = _staging(folder)
+    if not (staging / SPANS).exists():
+        raise ValueError("save() needs the spans written first")
     reports = list(index.reports.values())
     with (staging / "reports.jsonl").open("w", encoding="utf-8") as handle:
         for report in reports:  # a line at a time: the archive is ~100 MB as one JSON string
@@ -241,7 +272,6 @@ def save(
     )
     np.savez(
         staging / "tokens.npz",
-        ids=tokens.ids,
         offsets=tokens.offsets,
         report_rows=np.array([row_of[p.doc_id] for p in index.passages], dtype=np.int32),
         facts=facts,
@@ -275,6 +305,37 @@ def save(
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+class SpanFile:
+    """Each passage's terms with their places (spans.bin), read one passage at a time.
+
+    The file stays open, so a reader keeps reading the file it was made for even after a
+    rebuild has put a new cache in its place.
+    """
+
+    def __init__(self, path: Path, offsets: np.ndarray) -> None:
+        self._offsets = offsets
+        self._descriptor = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._descriptor)
+        expected = int(offsets[-1]) * ROW_BYTES if offsets.size else 0
+        if os.fstat(self._descriptor).st_size != expected:
+            raise CacheError(f"{SPANS} does not fit the passages")
+
+    def __call__(self, row: int) -> np.ndarray:
+        start, end = int(self._offsets[row]), int(self._offsets[row + 1])
+        data = os.pread(self._descriptor, (end - start) * ROW_BYTES, start * ROW_BYTES)
+        if len(data) != (end - start) * ROW_BYTES:
+            raise OSError(f"{SPANS} ends early")
+        return np.frombuffer(data, dtype=SPAN_TYPE).reshape(-1, 3)
+
+    def read_all(self) -> np.ndarray:
+        """Every passage's rows (for rebuilds that reuse them)."""
+        total = int(self._offsets[-1]) if self._offsets.size else 0
+        data = os.pread(self._descriptor, total * ROW_BYTES, 0)
+        if len(data) != total * ROW_BYTES:
+            raise OSError(f"{SPANS} ends early")
+        return np.frombuffer(data, dtype=SPAN_TYPE).reshape(-1, 3)
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -348,7 +409,10 @@ def load(folder: Path, paths: Sequence[Path]) -> Built:
             passage_postings = _postings(arrays, "passage", vocabulary)
             report_postings = _postings(arrays, "report", vocabulary)
         with np.load(folder / "tokens.npz", allow_pickle=False) as arrays:
-            facts = arrays["facts"]
+            facts, offsets = arrays["facts"], arrays["offsets"]
+        if offsets.size != len(passages) + 1:
+            raise CacheError("corrupt cache: token offsets do not fit the passages")
+        spans = SpanFile(folder / SPANS, offsets)
     except _DAMAGE as error:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
     if passage_postings.size != len(passages) or report_postings.size != len(reports):
@@ -363,31 +427,33 @@ def load(folder: Path, paths: Sequence[Path]) -> Built:
         report_postings,
         default_lexicon(),
         facts,
+        spans,
     )
     return Built(index, _corpus(manifest, reports), "cache", time.perf_counter() - started)
 
 
-def _tokens(folder: Path, manifest: dict[str, Any]) -> tuple[TermIds, np.ndarray, np.ndarray]:
-    """The cached passages' term ids, each passage's report row, and the facts they state."""
+def _analysis(folder: Path, manifest: dict[str, Any]) -> tuple[Analysed, np.ndarray]:
+    """The cached analysis of every passage, and each passage's report row."""
     with np.load(folder / "tokens.npz", allow_pickle=False) as arrays:
-        ids, offsets, rows = arrays["ids"], arrays["offsets"], arrays["report_rows"]
-        facts = arrays["facts"]
-    vocabulary = tuple(manifest["vocabulary"])
-    if offsets.size != rows.size + 1 or int(offsets[-1]) != ids.size:
-        raise CacheError("token offsets do not fit the passages")
-    if facts.shape != (rows.size, len(FACTS)) or facts.dtype != bool:
-        raise CacheError("facts do not fit the passages")
-    if ids.size and not 0 <= int(ids.min()) <= int(ids.max()) < len(vocabulary):
+        offsets, rows, facts = arrays["offsets"], arrays["report_rows"], arrays["facts"]
+    if offsets.size != rows.size + 1 or facts.shape != (rows.size, len(FACTS)):
+        raise CacheError("token offsets or facts do not fit the passages")
+    tokens = SpanFile(folder / SPANS, offsets).read_all()
+    ids = tokens[:, 0]
+    if ids.size and not 0 <= int(ids.min()) <= int(ids.max()) < len(manifest["vocabulary"]):
         raise CacheError("token ids outside the vocabulary")
-    return TermIds(vocabulary, ids, offsets), rows, facts
+    return Analysed(tokens, np.diff(offsets), facts.astype(bool)), rows
 
 
 def load_tokens(folder: Path) -> TermIds:
     """The term ids of every passage in a saved index (CacheError when it cannot be used)."""
     try:
-        return _tokens(folder, _read_manifest(folder))[0]
+        manifest = _read_manifest(folder)
+        analysed, _ = _analysis(folder, manifest)
     except _DAMAGE as error:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
+    offsets = np.concatenate(([0], np.cumsum(analysed.lengths)))
+    return TermIds(tuple(manifest["vocabulary"]), analysed.tokens[:, 0].copy(), offsets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,15 +469,15 @@ def _cached_analysis(folder: Path) -> _Reusable:
     try:
         manifest = _read_manifest(folder)
         hashes = manifest["hashes"]
-        table, rows, facts = _tokens(folder, manifest)
-        every = Analysed(table.ids, np.diff(table.offsets), facts)
+        every, rows = _analysis(folder, manifest)
         by_hash = {}
-        start = 0
+        start = first_token = 0
         for row, count in _runs(rows):
-            first_id = int(table.offsets[start])
-            by_hash[hashes[row]] = every.passages(start, start + count, first_id)
+            part = every.passages(start, start + count, first_token)
+            by_hash[hashes[row]] = part
             start += count
-        return _Reusable(table.vocabulary, by_hash)
+            first_token += part.tokens.shape[0]
+        return _Reusable(tuple(manifest["vocabulary"]), by_hash)
     except CacheError as error:
         log.info("no reusable tokens in %s (%s)", folder, error)
     except _DAMAGE as error:
@@ -430,24 +496,29 @@ def _runs(rows: np.ndarray) -> Iterator[tuple[int, int]]:
 
 def _assemble(
     parts: Sequence[Analysed | int], fresh: Analysed, vocabulary: dict[str, int]
-) -> tuple[TermIds, np.ndarray]:
-    """All passages' term ids and facts in order, from each report's cached analysis or its
-    share of the fresh one (an int: how many passages), keeping only terms still in use."""
-    pieces: list[Analysed] = []
-    at_passage = at_token = 0
-    for part in parts:
-        if isinstance(part, int):
-            part = fresh.passages(at_passage, at_passage + part, at_token)
-            at_passage += part.lengths.size
-            at_token += part.ids.size
-        pieces.append(part)
-    every = Analysed.join(pieces)
-    offsets = np.concatenate(([0], np.cumsum(every.lengths)))
+) -> tuple[TermIds, Analysed]:
+    """All passages' terms in order, from each report's cached analysis or its share of the
+    fresh one (an int: how many passages), keeping only terms still in use: as a TermIds
+    table, and as the analysis with the ids renumbered the same way."""
+    if all(isinstance(part, int) for part in parts):
+        every = fresh  # nothing reused: already in order, and not copied again
+    else:
+        pieces: list[Analysed] = []
+        at_passage = at_token = 0
+        for part in parts:
+            if isinstance(part, int):
+                part = fresh.passages(at_passage, at_passage + part, at_token)
+                at_passage += part.lengths.size
+                at_token += part.tokens.shape[0]
+            pieces.append(part)
+        every = Analysed.join(pieces)
     used = np.zeros(len(vocabulary), dtype=bool)
-    used[every.ids] = True
+    used[every.tokens[:, 0]] = True
     renumber = (np.cumsum(used) - 1).astype(np.int32)
+    every.tokens[:, 0] = renumber[every.tokens[:, 0]]
     words = tuple(word for word, keep in zip(vocabulary, used.tolist(), strict=True) if keep)
-    return TermIds(words, renumber[every.ids], offsets), every.facts
+    offsets = np.concatenate(([0], np.cumsum(every.lengths)))
+    return TermIds(words, every.tokens[:, 0].copy(), offsets), every
 
 
 class _Stages:
@@ -486,24 +557,38 @@ def build(paths: Sequence[Path], folder: Path | None) -> Built:
         passages.extend(report_passages)
     stages.done("split")
     fresh = analyse_all(missing, vocabulary, _progress("tokenizing", len(missing)))
-    tokens, facts = _assemble(parts, fresh, vocabulary)
+    tokens, analysed = _assemble(parts, fresh, vocabulary)
     stages.done("tokenize")
     retokenized = sum(1 for part in parts if isinstance(part, int))
     del reusable, parts, fresh, missing  # the cached and fresh pieces, now copied into tokens
+    facts = analysed.facts
+    # The words' places go to disk before indexing (and are read back one passage at a time),
+    # so that they and the index's working arrays are never in memory together.
+    spans = None
+    if folder is not None and corpus.reports:
+        try:
+            spans = _write_spans(_staging(folder), analysed.tokens, tokens.offsets)
+        except OSError as error:
+            log.warning("could not save the index cache in %s: %s", folder, error)
+    del analysed
+    # The lexicon is loaded once the counting is over: its memory and the counting's are
+    # then never needed at the same time.
     index = SearchIndex.from_tokens(
-        passages, corpus.reports, tokens, text.tokenize, default_lexicon(), facts
+        passages, corpus.reports, tokens, text.tokenize, None, facts, spans
     )
     stages.done("index")
     how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
     built = Built(index, corpus, how, time.perf_counter() - started, tokens)
-    if folder is not None and corpus.reports:
+    if folder is not None and spans is not None:
         try:
             save(folder, paths, built, tokens, facts)
         except OSError as error:
             log.warning("could not save the index cache in %s: %s", folder, error)
         stages.done("save")
+    index = index.with_lexicon(default_lexicon())
+    stages.done("lexicon")
     log.info("build: %s", ", ".join(stages.lines))
-    return built
+    return replace(built, index=index, seconds=time.perf_counter() - started)
 
 
 def load_or_build(paths: Sequence[Path], folder: Path | None) -> Built:

@@ -271,8 +271,13 @@ _spans = lru_cache(maxsize=1 << 12)(_segment)
 
 
 @lru_cache(maxsize=1 << 16)
-def _index_terms(kind: str, run: str) -> tuple[str, ...]:
-    return tuple(term for term, _, _ in _segment(kind, run) if is_index_term(term))
+def _index_spans(kind: str, run: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    spans = [span for span in _segment(kind, run) if is_index_term(span[0])]
+    return (
+        tuple(term for term, _, _ in spans),
+        tuple(start for _, start, _ in spans),
+        tuple(end for _, _, end in spans),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -317,8 +322,22 @@ def index_terms(cleaned: str) -> list[str]:
     """`tokenize` of text already `clean` (a report's, or a slice of one)."""
     terms: list[str] = []
     for match in _RUN.finditer(thai_digits_to_arabic(cleaned)):
-        terms.extend(_index_terms(match.lastgroup or "", match.group()))
+        terms.extend(_index_spans(match.lastgroup or "", match.group())[0])
     return terms
+
+
+def index_tokens(cleaned: str) -> tuple[list[str], list[int], list[int]]:
+    """`index_terms` with where each term's word starts and ends in the text."""
+    terms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _RUN.finditer(thai_digits_to_arabic(cleaned)):
+        run_terms, run_starts, run_ends = _index_spans(match.lastgroup or "", match.group())
+        offset = match.start()
+        terms.extend(run_terms)
+        starts.extend([offset + start for start in run_starts])
+        ends.extend([offset + end for end in run_ends])
+    return terms, starts, ends
 
 
 _SENTENCE_END = re.compile(r"\n+|(?<=[.!?;])\s+|(?<=[\u0E00-\u0E7F)”\"'])\s+(?=\S)")

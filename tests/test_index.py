@@ -36,6 +36,15 @@ def test_postings_give_rank_bm25_scores_exactly() -> None:
         assert np.array_equal(postings.scores(query), reference.get_scores(query))
 
 
+def test_postings_of_passages_without_terms_are_empty_not_an_error() -> None:
+    postings = Postings.build([[], ["a"], [], ["a", "b", "a"]])
+    assert postings.indptr.tolist() == [0, 2, 3] and postings.indices.tolist() == [1, 3, 3]
+    assert postings.scores(["missing"]).dtype == np.float64
+    assert postings.scores(["a"]).tolist()[0::2] == [0.0, 0.0]
+    empty = Postings.build([[], []])
+    assert empty.indices.size == 0 and empty.scores(["a"]).tolist() == [0.0, 0.0]
+
+
 def test_search_ranks_by_score_and_returns_only_passages_sharing_a_term(
     seed_index: SearchIndex,
 ) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bot import store
+from bot.answer import ask, compose
 from bot.index import SearchIndex
 
 EXTRA = (
@@ -143,3 +144,44 @@ def _parts(index: SearchIndex) -> tuple:
     passage_postings, report_postings = index.postings
     reports = list(index.reports.values())
     return index.passages, reports, index.tokenize, passage_postings, report_postings
+
+
+QUESTIONS = ("แอปพลิเคชันไทยชนะ", "smart city", "ความร่วมมือด้านเศรษฐกิจดิจิทัล", "ไทยชะนะ", "ASEAN 2563")
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_excerpts_from_stored_words_equal_freshly_analysed_ones(
+    folder: Path, tmp_path: Path, warm: bool
+) -> None:
+    (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
+    cache = tmp_path / "cache"
+    built = store.load_or_build([folder], cache)
+    index = store.load_or_build([folder], cache).index if warm else built.index
+    marked = 0
+    for question in (*QUESTIONS, "รถไฟฟ้า"):
+        query = index.analyze(question)
+        hits = index.search(query, 12)
+        assert hits
+        stored = compose(question, query, hits, words=index.words)
+        assert stored == compose(question, query, hits)  # words analysed again
+        marked += sum(len(excerpt.marks) for excerpt in stored.excerpts)
+    assert marked > 10
+
+
+def test_an_index_keeps_reading_its_own_words_after_a_rebuild(
+    folder: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    old = store.load_or_build([folder], cache).index
+    before = [ask(old, question) for question in QUESTIONS]
+    (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
+    assert store.load_or_build([folder], cache).how.startswith("built")  # cache replaced
+    assert [ask(old, question) for question in QUESTIONS] == before
+
+
+def test_a_truncated_words_file_is_not_trusted(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    store.load_or_build([folder], cache)
+    spans = cache / store.SPANS
+    spans.write_bytes(spans.read_bytes()[:-5])
+    assert store.load_or_build([folder], cache).how.startswith("built")
