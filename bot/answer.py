@@ -5,7 +5,8 @@ An Answer is the whole reply in data form; `render` turns it into Telegram HTML 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -117,10 +118,18 @@ def best_sentences(
     """Spans of the 1-3 sentences richest in query terms, in reading order."""
     tokens = analyze(text) if tokens is None else tokens
     spans = sentences(text) or [(0, len(text))]
+    # Each query word found goes to the one sentence that can hold it (spans are in order
+    # and do not overlap): the last one starting at or before it.
+    starts = [start for start, _ in spans]
+    found: list[set[str]] = [set() for _ in spans]
+    for token in tokens:
+        if token.term in weights:
+            at = bisect_right(starts, token.start) - 1
+            if at >= 0 and token.end <= spans[at][1]:
+                found[at].add(token.term)
     scored = []
     for order, (start, end) in enumerate(spans):
-        found = {token.term for token in _within(tokens, start, end)} & weights.keys()
-        scored.append((-sum(weights[term] for term in found), order, start, end))
+        scored.append((-sum(weights[term] for term in found[order]), order, start, end))
     scored.sort()
     chosen: list[tuple[int, int]] = []
     length = 0
@@ -142,7 +151,8 @@ _SPACES = str.maketrans("\n\t\r\f\v", "     ")
 def excerpt(hit: Hit, weights: dict[str, float], tokens: Sequence[Token] | None = None) -> Excerpt:
     """The hit's passage reduced to its best sentences, matched words marked, with a citation.
 
-    `tokens` are the passage's words (at least its index terms) when the index has them.
+    `tokens` are the passage's words (at least those of the question's terms) when the index
+    has them.
     """
     passage = hit.passage
     terms = frozenset(weights)
@@ -186,12 +196,12 @@ def compose(
     query: Query,
     hits: Sequence[Hit],
     max_excerpts: int = MAX_EXCERPTS,
-    words: Callable[[Hit], Sequence[Token]] | None = None,
+    words: Callable[[Hit, Iterable[str]], Sequence[Token]] | None = None,
 ) -> Answer:
     """The Answer for `hits` (best first): up to `max_excerpts` cited excerpts, or none.
 
-    `words` gives a hit's passage words as the index stored them (SearchIndex.words), so that
-    excerpts need not segment their passages again.
+    `words` gives a hit's passage words of the question's terms as the index stored them
+    (SearchIndex.words), so that excerpts need not segment their passages again.
     """
     language = detect_language(question)
     if not is_relevant(hits):
@@ -206,7 +216,7 @@ def compose(
         if seen == MAX_PER_REPORT:
             continue
         per_report[hit.report.doc_id] = seen + 1
-        excerpts.append(excerpt(hit, weights, words(hit) if words else None))
+        excerpts.append(excerpt(hit, weights, words(hit, weights) if words else None))
     return Answer(
         question,
         language,

@@ -216,8 +216,9 @@ class SearchIndex:
             self._spans,
         )
 
-    def words(self, hit: Hit) -> Sequence[text.Token]:
-        """The words of a hit's passage that can match a question: as stored, or analysed."""
+    def words(self, hit: Hit, only: Iterable[str] | None = None) -> Sequence[text.Token]:
+        """The words of a hit's passage that can match a question, as stored (or analysed
+        again when the index has none stored): all of them, or `only` those terms."""
         if self._spans is not None:
             try:
                 stored = self._spans(hit.position)
@@ -225,12 +226,19 @@ class SearchIndex:
                 log.warning("stored words of passage %d unreadable (%s)", hit.position, error)
             else:
                 terms = self._terms
+                column = self._passages.vocabulary
+                wanted = None if only is None else {column[t] for t in only if t in column}
                 return [
                     text.Token(terms[term], start, end)
                     for term, start, end in stored.tolist()
-                    if start >= 0  # words of the borrowed context are not in the passage
+                    # Words of the borrowed context are not in the passage.
+                    if start >= 0 and (wanted is None or term in wanted)
                 ]
-        return text.analyze_passage(hit.passage.text)
+        words = text.analyze_passage(hit.passage.text)
+        if only is None:
+            return words
+        kept = set(only)
+        return [word for word in words if word.term in kept]
 
     @property
     def postings(self) -> tuple[Postings, Postings]:
@@ -268,6 +276,14 @@ class SearchIndex:
                     weights[term] = max(weights.get(term, 0.0), share)
         return weights
 
+    def _known(self, words: set[str]) -> set[str]:
+        """Those of `words` the corpus or the lexicon knows (single words only)."""
+        # filter() walks the few hundred words; `words & keys()` would walk all the keys.
+        found = set(filter(self._passages.vocabulary.__contains__, words))
+        if self.lexicon is not None:
+            found.update(filter(self.lexicon.entries.__contains__, words))
+        return found
+
     def _popularity(self, term: str) -> int:
         known = self.lexicon is not None and self.lexicon.has((term,))
         return self._passages.frequency(term) + int(known)
@@ -277,7 +293,7 @@ class SearchIndex:
         tokens = text.analyze(text.clean(question))
         known = self.lexicon.knows if self.lexicon else lambda word: False
         corrections: list[tuple[str, str]] = []
-        corrected = correct_tokens(tokens, self._popularity, known, corrections)
+        corrected = correct_tokens(tokens, self._popularity, known, corrections, self._known)
         terms = tuple(term for term in corrected if text.is_index_term(term))
         translations: dict[str, float] = {}
         concepts = []
@@ -319,10 +335,12 @@ class SearchIndex:
     def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
         """Passages sharing a term with the query (ascending rows) and their blended scores."""
         passage_scores = self._passages.scores(query.terms, query.translations)
-        rows = np.flatnonzero(passage_scores > 0)
+        rows = np.flatnonzero(passage_scores > 0)  # on a bool array: 7x faster than on floats
         report_scores = self._reports.scores(query.terms, query.translations)
         weight = self.TRANSLATED_REPORT_WEIGHT if query.translated else self.REPORT_WEIGHT
-        scores = passage_scores[rows] + weight * report_scores[self._report_of[rows]]
+        scores = report_scores[self._report_of[rows]]
+        scores *= weight
+        scores += passage_scores[rows]
         if query.period is not None:
             scores *= self._period_boost(query.period, rows)
         if query.fact is not None:
@@ -391,17 +409,21 @@ class SearchIndex:
         # Squared report-level idf: a question's rarest words decide whether a report is
         # really about it (calibrated in answer.MIN_REPORT_COVERAGE).
         report_coverage = self._coverage(self._concept_weights(query, self._reports, 2), in_report)
+        held = {term: found.tolist() for term, found in in_passage.items()}  # fast to index
         hits = []
-        for number, row in enumerate(rows.tolist()):
+        columns = (rows, scores, coverage, report_coverage)
+        for number, (row, score, covered, report_covered) in enumerate(
+            zip(*(column.tolist() for column in columns), strict=True)
+        ):
             passage = self.passages[row]
             hits.append(
                 Hit(
                     passage=passage,
                     report=self.reports[passage.doc_id],
-                    score=float(scores[number]),
-                    matched=tuple(t for t in query.weights if in_passage[t][number]),
-                    coverage=float(coverage[number]),
-                    report_coverage=float(report_coverage[number]),
+                    score=score,
+                    matched=tuple(t for t in query.weights if held[t][number]),
+                    coverage=covered,
+                    report_coverage=report_covered,
                     position=row,
                 )
             )

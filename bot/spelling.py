@@ -7,7 +7,7 @@ corrected, so exact matches are never touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.text import Token, is_index_term
 
@@ -28,15 +28,21 @@ def edits1(word: str) -> set[str]:
     return (deletes | transposes | replaces | inserts) - {word}
 
 
+Known = Callable[[set[str]], Iterable[str]]  # picks the strings that may be known words
+
+
 def correct(
     word: str,
     popularity: Callable[[str], int],
     is_word: Callable[[str], bool] = lambda word: False,
+    among: Known | None = None,
 ) -> str | None:
     """The best-known word one edit from `word` (by `popularity`, then alphabetically), if any.
 
     `popularity` returns 0 for unknown words; a word that is popular, or that `is_word` says
-    is a real word (a dictionary word the corpus lacks), is left alone.
+    is a real word (a dictionary word the corpus lacks), is left alone. `among`, when given,
+    picks from a set of strings those `popularity` may know, all at once (a set
+    intersection instead of a call for each of a word's ~800 neighbours).
     """
     alphabet = _alphabet(word)
     if not MIN_LENGTH[word.isascii()] <= len(word) <= MAX_LENGTH:
@@ -45,7 +51,8 @@ def correct(
         return None
     if any(ch not in alphabet for ch in word):
         return None  # numbers, codes, mixed scripts: not words to spell-check
-    scored = [(popularity(candidate), candidate) for candidate in edits1(word)]
+    candidates = edits1(word)
+    scored = [(popularity(c), c) for c in (among(candidates) if among else candidates)]
     known = [(score, candidate) for score, candidate in scored if score > 0]
     if not known:
         return None
@@ -61,6 +68,7 @@ def correct_tokens(
     popularity: Callable[[str], int],
     is_word: Callable[[str], bool] = lambda word: False,
     corrections: list[tuple[str, str]] | None = None,
+    among: Known | None = None,
 ) -> list[str]:
     """Terms of `tokens` (stopwords included) with unknown words corrected.
 
@@ -76,7 +84,7 @@ def correct_tokens(
         if run:
             joined = "".join(token.term for token in run)
             worth = any(is_index_term(token.term) for token in run)
-            fixed = correct(joined, popularity, is_word) if worth else None
+            fixed = correct(joined, popularity, is_word, among) if worth else None
             terms.extend([fixed] if fixed else [token.term for token in run])
             if fixed and corrections is not None:
                 corrections.append((joined, fixed))
@@ -95,7 +103,3 @@ def correct_tokens(
             run.append(token)
     flush()
     return terms
-
-
-def _alphabet(word: str) -> str:
-    return LATIN_LETTERS if word.isascii() else THAI_LETTERS

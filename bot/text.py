@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pythainlp.corpus import thai_stopwords, thai_words
 from pythainlp.tokenize.nlpo3 import segment as segment_thai
@@ -88,9 +87,12 @@ _FORMAT_CHARACTERS = re.compile(
 Span = tuple[str, int, int]  # a term and its surface span, relative to the analysed run
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A term and where its surface form sits in the analysed text."""
+class Token(NamedTuple):
+    """A term and where its surface form sits in the analysed text.
+
+    A named tuple rather than a frozen dataclass: an answer makes hundreds of these, and a
+    tuple is made three times faster.
+    """
 
     term: str
     start: int

@@ -51,3 +51,11 @@ def test_the_answer_says_which_word_it_searched_instead(seed_index: SearchIndex)
     answer = ask(seed_index, "ไทยชะนะ")
     assert answer.corrections == (("ชะนะ", "ชนะ"),)
     assert to_text(answer).splitlines()[1] == "ค้นหาคำที่ใกล้เคียง: ชนะ (ชะนะ)"
+
+
+def test_candidates_picked_all_at_once_give_the_same_corrections() -> None:
+    def among(words: set[str]) -> set[str]:
+        return words & KNOWN.keys()
+
+    for word in ("goverment", "governer", "ชะนะ", "ดิจิตัล", "xyzzyq", "ไทย"):
+        assert correct(word, _popularity, among=among) == correct(word, _popularity)
