@@ -43,6 +43,10 @@ class Hit:
     position: int
 
 
+def _lists(arrays: Mapping[str, np.ndarray]) -> dict[str, list[bool]]:
+    return {key: array.tolist() for key, array in arrays.items()}
+
+
 def _other_era(term: str) -> str | None:
     """The same year in the other era: 2020 -> 2563, 2563 -> 2020; None for other terms."""
     if len(term) != 4 or not term.isdigit():
@@ -377,16 +381,20 @@ class SearchIndex:
 
     @staticmethod
     def _coverage(
-        weighted: Sequence[tuple[tuple[str, ...], float]], holding: Mapping[str, np.ndarray]
-    ) -> np.ndarray:
-        """For each row tested in `holding`, the share of the weighted concepts it holds."""
-        size = next(iter(holding.values())).size if holding else 0
+        weighted: Sequence[tuple[tuple[str, ...], float]],
+        holding: Mapping[str, Sequence[bool]],
+        size: int,
+    ) -> list[float]:
+        """For each of `size` rows tested in `holding`, the share of the weighted concepts it
+        holds. (Plain Python: for a dozen rows it beats a few NumPy calls per concept.)"""
         total = sum(weight for _, weight in weighted)
-        found = np.zeros(size)
+        found = [0.0] * size
         for terms, weight in weighted:
-            if terms:
-                found += weight * np.logical_or.reduce([holding[t] for t in terms])
-        return found / total if total else found
+            columns = [holding[term] for term in terms]
+            for row in range(size):
+                if any(column[row] for column in columns):
+                    found[row] += weight
+        return [value / total for value in found] if total else found
 
     def search(self, question: str | Query, k: int = 10) -> list[Hit]:
         """The k best passages sharing at least one term with the question, best first."""
@@ -403,25 +411,27 @@ class SearchIndex:
         order = np.lexsort((rows, -scores))[:k]
         rows, scores = rows[order], scores[order]
         report_rows = self._report_of[rows]
-        in_passage = self._passages.holding(query.weights, rows)
-        in_report = self._reports.holding(query.weights, report_rows)
-        coverage = self._coverage(self._concept_weights(query, self._passages, 1), in_passage)
+        in_passage = _lists(self._passages.holding(query.weights, rows))
+        in_report = _lists(self._reports.holding(query.weights, report_rows))
+        size = rows.size
+        coverage = self._coverage(
+            self._concept_weights(query, self._passages, 1), in_passage, size
+        )
         # Squared report-level idf: a question's rarest words decide whether a report is
         # really about it (calibrated in answer.MIN_REPORT_COVERAGE).
-        report_coverage = self._coverage(self._concept_weights(query, self._reports, 2), in_report)
-        held = {term: found.tolist() for term, found in in_passage.items()}  # fast to index
+        report_coverage = self._coverage(
+            self._concept_weights(query, self._reports, 2), in_report, size
+        )
         hits = []
-        columns = (rows, scores, coverage, report_coverage)
-        for number, (row, score, covered, report_covered) in enumerate(
-            zip(*(column.tolist() for column in columns), strict=True)
-        ):
+        columns = (rows.tolist(), scores.tolist(), coverage, report_coverage)
+        for number, (row, score, covered, report_covered) in enumerate(zip(*columns, strict=True)):
             passage = self.passages[row]
             hits.append(
                 Hit(
                     passage=passage,
                     report=self.reports[passage.doc_id],
                     score=score,
-                    matched=tuple(t for t in query.weights if held[t][number]),
+                    matched=tuple(t for t in query.weights if in_passage[t][number]),
                     coverage=covered,
                     report_coverage=report_covered,
                     position=row,

@@ -30,6 +30,8 @@ NOMINALISERS = ("การ", "ความ")  # prefixes the segmenter may attac
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _THAI_DIGIT = re.compile("[๐-๙]")
+_THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
 
 # One alternative per kind of run. Numbers keep their grouping and ranges whole (1,234.56,
 # 2020-2025, 13/08/2563) and drop English ordinal endings (15th); Latin words keep inner
@@ -113,8 +115,8 @@ def thai_digits_to_arabic(text: str) -> str:
 
 def detect_language(text: str) -> Language:
     """Thai, English or mixed, by the letters the text is written in."""
-    thai = sum(1 for ch in text if "\u0e01" <= ch <= "\u0e4e")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    thai = len(_THAI_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
     if thai and latin:
         return "th" if thai >= 4 * latin else "mixed" if latin < 4 * thai else "en"
     return "en" if latin and not thai else "th"
