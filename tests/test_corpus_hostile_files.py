@@ -11,9 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import subprocess
-import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -25,8 +22,8 @@ from bot.corpus import Corpus, load_corpus
 from bot.index import SearchIndex
 from bot.passages import MAX_CHARS, split_report
 from bot.render import telegram_length, to_html, to_text
+from tests.isolated import run_isolated
 
-PROJECT = Path(__file__).resolve().parent.parent
 REPORT = (
     "เรื่อง โครงการทดสอบ\nคณะรัฐมนตรีมีมติอนุมัติโครงการไทยชนะ\nที่มา: ที่ประชุมคณะรัฐมนตรี วันที่ 1 มกราคม 2567\n"
 )
@@ -173,29 +170,18 @@ def test_a_link_to_an_endless_device_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "zero.txt").symlink_to("/dev/zero")
     # Read in a child process with 300 MB more address space than it needs to start: an
     # endless read fails there with MemoryError instead of eating this machine's memory.
-    program = textwrap.dedent(f"""
-        import json, resource
+    result = run_isolated(
+        f"""
+        import json
         from bot.corpus import load_corpus
-        with open("/proc/self/statm") as statm:
-            used = int(statm.read().split()[0]) * resource.getpagesize()
-        resource.setrlimit(resource.RLIMIT_AS, (used + 300 * 2**20,) * 2)
+        # LIMIT
         corpus = load_corpus([{str(tmp_path)!r}])
         print(json.dumps({{"reports": [r.doc_id for r in corpus.reports],
                            "skipped": [n.path for n in corpus.skipped]}}))
-    """)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", program],
-            cwd=PROJECT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("load_corpus was still reading /dev/zero after 60 s")
-    assert done.returncode == 0, done.stderr[-800:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+        """,
+        timeout=60,
+        memory_mb=300,
+    )
     assert result == {"reports": ["good"], "skipped": ["zero.txt"]}
 
 

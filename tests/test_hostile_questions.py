@@ -12,16 +12,12 @@ sees the same examples every time.
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -43,8 +39,8 @@ from bot.replies import (
     passage_reply,
 )
 from bot.reports import Report, parse_record, parse_text
+from tests.isolated import run_isolated
 
-PROJECT = Path(__file__).resolve().parent.parent
 TELEGRAM_LIMIT = 4096
 CALLBACK_DATA_BYTES = 64
 RESULT_ID_BYTES = 64
@@ -694,34 +690,6 @@ def test_the_plain_text_fallback_fits_one_message_too() -> None:
 # --- Known hostile inputs that need a time or memory limit to test safely --------------------
 
 
-def _run_isolated(code: str, timeout: float, memory_mb: int | None = None) -> dict[str, object]:
-    """Run `code` in a fresh interpreter (a hang is killed, a blow-up hits its own limit)."""
-    limit = ""
-    if memory_mb is not None:
-        limit = textwrap.dedent(f"""
-            import resource
-            with open("/proc/self/statm") as statm:
-                used = int(statm.read().split()[0]) * resource.getpagesize()
-            resource.setrlimit(resource.RLIMIT_AS, (used + {memory_mb} * 2**20,) * 2)
-        """)
-    program = textwrap.dedent(code).replace("# LIMIT", limit)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", program],
-            cwd=PROJECT,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return {"outcome": f"still running after {timeout:.0f} s (killed)"}
-    lines = done.stdout.strip().splitlines()
-    if done.returncode or not lines:
-        return {"outcome": f"exit {done.returncode}: {done.stderr.strip()[-600:]}"}
-    return json.loads(lines[-1])
-
-
 @pytest.mark.parametrize(
     "make_answer",
     [
@@ -763,7 +731,7 @@ def test_the_full_passage_reply_always_ends(make_answer: str) -> None:
         print(json.dumps({"outcome": "replied", "html": reply.html}))
     """
     parts = (imports, make_answer, reply)
-    result = _run_isolated("".join(textwrap.dedent(part) for part in parts), timeout=15)
+    result = run_isolated("".join(textwrap.dedent(part) for part in parts), timeout=15)
     assert result["outcome"] == "replied", result
     assert "ไทยชนะ" in str(result["html"])
 
@@ -779,7 +747,7 @@ def test_the_full_passage_reply_always_ends(make_answer: str) -> None:
 def test_a_five_thousand_letter_word_is_answered_quickly_in_little_memory(question: str) -> None:
     # One unbroken run of letters is spell-checked as one word: every string one edit away
     # from it, a few hundred thousand copies of a 5,000-letter word unless the run is bounded.
-    result = _run_isolated(
+    result = run_isolated(
         f"""
         import json, time
         from pathlib import Path

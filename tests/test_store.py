@@ -49,16 +49,6 @@ def test_only_changed_reports_are_tokenized_again(folder: Path, tmp_path: Path) 
     assert store.load_or_build([folder], cache).how == "cache"
 
 
-def test_damaged_cached_tokens_are_not_reused(folder: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
-    (cache / "tokens.npz").write_bytes(b"PK\x03\x04 not a zip")
-    (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
-    rebuilt = store.load_or_build([folder], cache)
-    assert rebuilt.how == "built (2 of 2 reports tokenized)"
-    assert rebuilt.index.search("รถไฟฟ้า")[0].report.doc_id == "new"
-
-
 def test_cached_tokens_equal_fresh_ones(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     store.load_or_build([folder], cache)
@@ -103,10 +93,18 @@ def test_a_cache_from_another_tokenizer_is_stale(folder: Path, tmp_path: Path) -
     assert store.load_or_build([folder], cache).how == "built (1 of 1 reports tokenized)"
 
 
-def test_damaged_tokens_are_not_reused(folder: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda cache: (cache / "tokens.npz").write_bytes(b""),
+        lambda cache: (cache / "tokens.npz").write_bytes(b"PK\x03\x04 not a zip"),
+        lambda cache: (cache / store.SPANS).write_bytes(b"\x00" * 7),
+    ],
+)
+def test_damaged_tokens_are_not_reused(folder: Path, tmp_path: Path, damage) -> None:
     cache = tmp_path / "cache"
     store.load_or_build([folder], cache)
-    (cache / "tokens.npz").write_bytes(b"")
+    damage(cache)
     (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
     rebuilt = store.load_or_build([folder], cache)
     assert rebuilt.how == "built (2 of 2 reports tokenized)"
