@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import bench, store
 from bot.answer import Answer, ask
-from bot.config import SettingsError, load_settings
+from bot.config import LOG_LEVELS, SettingsError, load_settings
 from bot.corpus import CorpusError
 from bot.engine import build, describe_load
 from bot.evaluate import (
@@ -128,6 +128,13 @@ def _result_count(value: str) -> int:
     return int(value)
 
 
+def _log_level(value: str) -> str:
+    level = value.strip().upper()
+    if level not in LOG_LEVELS:
+        raise argparse.ArgumentTypeError(f"use {', '.join(LOG_LEVELS)}, not {value!r}")
+    return level
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser: run (default), ask, eval, index, bench."""
     main_parser = argparse.ArgumentParser(
@@ -135,9 +142,12 @@ def parser() -> argparse.ArgumentParser:
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--log-level", default=argparse.SUPPRESS, help="DEBUG, INFO, WARNING, ERROR"
+        "--log-level",
+        type=_log_level,
+        default=argparse.SUPPRESS,
+        help="DEBUG, INFO, WARNING, ERROR or CRITICAL",
     )
-    main_parser.add_argument("--log-level", help=argparse.SUPPRESS)
+    main_parser.add_argument("--log-level", type=_log_level, help=argparse.SUPPRESS)
     commands = main_parser.add_subparsers(dest="command")
 
     run_parser = commands.add_parser(

@@ -29,6 +29,9 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message names the variable and the fix."""
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class Settings(BaseSettings):
     """Everything the operator can configure."""
 
@@ -76,8 +79,8 @@ class Settings(BaseSettings):
     @classmethod
     def _level(cls, value: str) -> str:
         level = value.strip().upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        if level not in LOG_LEVELS:
+            raise ValueError(f"use {', '.join(LOG_LEVELS)}")
         return level
 
     @field_validator(
@@ -85,11 +88,17 @@ class Settings(BaseSettings):
         "webhook_secret_token",
         "telegram_api_base_url",
         "webhook_url",
+        "index_dir",
         mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("corpus_dir", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return DEFAULT_CORPUS if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -122,7 +131,9 @@ class Settings(BaseSettings):
 
     def index_cache(self) -> Path:
         """Where the index of CORPUS_DIR is cached: INDEX_DIR, or a folder in ~/.cache."""
-        return self.index_dir or default_cache_dir([self.corpus_dir])
+        if self.index_dir is None:
+            return default_cache_dir([self.corpus_dir])
+        return self.index_dir.expanduser().resolve()  # "." or "~/index" work too
 
     def token(self) -> str | None:
         """The bot token, checked for shape; None when unset."""

@@ -30,6 +30,10 @@ NO_TOKEN = (
     "token it gives you in .env as TELEGRAM_BOT_TOKEN=... (or set TELEGRAM_BOT_TOKEN in the "
     "environment), then run `python -m bot` again."
 )
+NO_TOKEN_PIPED = (
+    "Meanwhile, to chat with it from a script or a pipe: `python -m bot run --console`; "
+    "in a terminal, `python -m bot` opens that chat by itself."
+)
 CONSOLE_HELLO = "Console chat: type a question in Thai or English; 'exit' or Ctrl-D to quit."
 CONSOLE_EXIT = frozenset({"exit", "quit", "ออก"})
 REDACTED = "[REDACTED]"
@@ -115,7 +119,7 @@ def serve(settings: Settings, console: bool = False) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if token is None and not (console or sys.stdin.isatty()):
-        print(NO_TOKEN, file=sys.stderr)
+        print(NO_TOKEN + "\n" + NO_TOKEN_PIPED, file=sys.stderr)
         return 2
     secret = settings.webhook_secret_token
     secret_token = secret.get_secret_value() if secret else None

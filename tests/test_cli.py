@@ -119,3 +119,25 @@ def test_bench_prints_a_table_and_a_json_summary() -> None:
     } <= set(figures)  # fmt: skip
     assert figures["passages"] == 20 and figures["top10_agree"] == 1.0
     assert "speed-up (naive / search, p50)" in result.stdout
+
+
+def test_the_example_settings_copied_to_env_work_as_they_are(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        (PROJECT / ".env.example").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = _bot("ask", "แอปพลิเคชันไทยชนะ", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "«แอปพลิเคชันไทยชนะ»" in result.stdout
+    index = _bot("index", cwd=tmp_path)  # INDEX_DIR= (empty): the default cache folder
+    assert index.returncode == 0, index.stderr
+    assert "saved in" in index.stdout + index.stderr
+
+
+def test_log_levels_are_checked_on_the_command_line(tmp_path: Path) -> None:
+    quiet = _bot("ask", "--log-level", "warning", "smart city", cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "loaded 1 reports" not in quiet.stderr  # INFO lines are left out
+    wrong = _bot("ask", "--log-level", "loud", "smart city", cwd=tmp_path)
+    assert wrong.returncode == 2
+    assert "use DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'loud'" in wrong.stderr
+    assert "Traceback" not in wrong.stderr

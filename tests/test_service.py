@@ -137,6 +137,7 @@ def test_no_token_and_no_terminal_exits_2_with_what_to_set(tmp_path: Path) -> No
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "@BotFather" in result.stderr
     assert "/newbot" in result.stderr and ".env" in result.stderr
+    assert "python -m bot run --console" in result.stderr  # what works without a token
     assert "Traceback" not in result.stderr + result.stdout
 
 
