@@ -251,7 +251,7 @@ def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[s
         shown = [w for w in english if not any(w != o and w in o for o in english)]
         if thai and shown:
             pairs.append((" ".join(shown), thai))
-    return tuple(pairs)
+    return tuple(dict.fromkeys(pairs))  # a phrase asked twice is named once
 
 
 def ask(index: SearchIndex, question: str, max_excerpts: int = MAX_EXCERPTS) -> Answer:

@@ -124,3 +124,11 @@ def test_english_answer_quotes_thai_and_names_the_thai_words_it_matched(
         "Thai words matched: smart city → เมือง, อัจฉริยะ",
     ]
     assert "«เมืองอัจฉริยะ»" in text
+
+
+def test_a_phrase_asked_twice_is_named_once_among_the_translations(
+    seed_index: SearchIndex,
+) -> None:
+    answer = ask(seed_index, "smart city smart city smart city")
+    assert answer.found
+    assert len(answer.translations) == len(set(answer.translations)) >= 1
