@@ -11,6 +11,7 @@ or another tokenizer is rebuilt, never trusted.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import logging
@@ -23,7 +24,7 @@ import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from importlib.metadata import version
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 3
 PARALLEL_FROM = 4000  # passages; fewer are tokenized in this process
 CHUNK = 1000  # passages per task sent to a worker process
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 SPANS = "spans.bin"  # every passage's terms as rows of (term id, start, end)
 SPAN_TYPE = np.dtype("<i4")
 ROW_BYTES = 3 * SPAN_TYPE.itemsize
@@ -535,8 +537,41 @@ class _Stages:
         self.last = now
 
 
+@contextmanager
+def _freed_memory_returned() -> Iterator[None]:
+    """While indexing, give blocks of 128 KB and more back to the system as soon as they are
+    freed (glibc; elsewhere nothing changes).
+
+    glibc serves such blocks from its heap once it has seen large frees, and keeps what is
+    freed there: the hundreds of half-megabyte arrays a build passes through then stay in the
+    process (the archive's build peaked at ~380 MB; ~310 MB this way). Afterwards the heap
+    serves blocks up to 32 MB again, as glibc would have come to by itself, so answering does
+    not pay a fresh mapping for every temporary array.
+    """
+    mallopt = _mallopt()
+    if mallopt is not None:
+        mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+    try:
+        yield
+    finally:
+        if mallopt is not None:
+            mallopt(M_MMAP_THRESHOLD, 32 * 2**20)
+
+
+def _mallopt() -> Callable[[int, int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return None  # not Linux with glibc
+
+
 def build(paths: Sequence[Path], folder: Path | None) -> Built:
     """Read the corpus and index it, reusing cached tokens of unchanged reports; save it."""
+    with _freed_memory_returned():
+        return _build(paths, folder)
+
+
+def _build(paths: Sequence[Path], folder: Path | None) -> Built:
     started = time.perf_counter()
     stages = _Stages()
     corpus = load_corpus(paths)
