@@ -24,7 +24,6 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -38,7 +37,7 @@ from telegram.ext import (
 from bot.answer import shorten
 from bot.config import Settings, SettingsError
 from bot.engine import Engine, ReloadBusyError, ReloadError
-from bot.lanes import Lanes
+from bot.lanes import Lanes, QuickAnswersRateLimiter
 from bot.replies import (
     COMMANDS,
     INLINE_CACHE_SECONDS,
@@ -338,7 +337,9 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         .token(token)
         .defaults(defaults)
         .rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=SEND_RETRIES)
+            QuickAnswersRateLimiter(
+                overall_max_rate=settings.messages_per_second, max_retries=SEND_RETRIES
+            )
         )
         # Answers take milliseconds but sending them a network round trip: serve chats side by
         # side, let questions be answered while a /reload rebuilds the index, and keep inline

@@ -148,3 +148,21 @@ def test_throttle_and_send_rate_defaults_and_what_turns_them_off() -> None:
     assert defaults["messages_per_second"] == 30
     off = Settings(_env_file=None, user_question_limit=0, messages_per_second=0)  # type: ignore[call-arg]
     assert off.user_question_limit == 0 and off.messages_per_second == 0
+
+
+async def test_a_429_pause_holds_no_inline_answer_or_button_press(fake: FakeBotApi) -> None:
+    pause = 3  # seconds Telegram asks the bot to wait before sending that message again
+    async with running_bot(fake):
+        await exchange(fake, "AOT Airport", language_code="en")  # a message with buttons
+        fake.fail_next("sendMessage", retry_after=pause)
+        fake.push_message("แอปพลิเคชันไทยชนะ")
+        await fake.await_for("sendMessage", predicate=lambda call: call.error_code == 429)
+        # AIORateLimiter now holds every request for the pause; these answers must not wait.
+        fake.push_inline_query("ไทยชนะ")
+        fake.push_callback_query("more:nope")  # a button under the bot's last message
+        await fake.await_for("answerInlineQuery", timeout=pause - 1)
+        await fake.await_for("answerCallbackQuery", timeout=pause - 1)
+        assert errors(fake, "sendMessage") == [None, 429]  # the retry is still waiting
+        await fake.await_for("sendMessage", count=3, timeout=pause + 5)
+
+    assert errors(fake, "sendMessage") == [None, 429, None]
