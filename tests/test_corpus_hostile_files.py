@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -102,19 +103,31 @@ def test_tis620_text_and_jsonl_load_and_stray_bytes_are_explained(tmp_path: Path
     assert "not valid UTF-8 (byte" in _skipped(corpus)["mixed.txt"]
 
 
-def test_an_unreadable_file_is_skipped_with_its_reason(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("running as root: chmod 000 does not stop root from reading a file")
-    _good(tmp_path)
-    locked = tmp_path / "locked.txt"
-    locked.write_text(REPORT, encoding="utf-8")
-    locked.chmod(0)
-    try:
-        corpus = load_corpus([tmp_path])
-    finally:
+def test_an_unreadable_file_is_skipped_with_its_reason() -> None:
+    # Under root (CI, containers) chmod 000 stops nobody, so the corpus is read by a child
+    # process that becomes the unprivileged user `nobody` once its modules are imported.
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        folder.chmod(0o755)  # others may look inside; the locked file stays locked
+        _good(folder)
+        locked = folder / "locked.txt"
+        locked.write_text(REPORT, encoding="utf-8")
+        locked.chmod(0)
+        become_nobody = "os.setgid(65534); os.setuid(65534)" if os.geteuid() == 0 else ""
+        result = run_isolated(
+            f"""
+            import json, os
+            from bot.corpus import load_corpus
+            {become_nobody}
+            corpus = load_corpus([{str(folder)!r}])
+            print(json.dumps({{"reports": [r.doc_id for r in corpus.reports],
+                               "skipped": {{n.path: n.message for n in corpus.skipped}}}}))
+            """,
+            timeout=60,
+        )
         locked.chmod(0o644)
-    assert [report.doc_id for report in corpus.reports] == ["good"]
-    assert "Permission denied" in _skipped(corpus)["locked.txt"]
+    assert result.get("reports") == ["good"], result
+    assert "Permission denied" in str(result["skipped"])
 
 
 def test_a_folder_named_like_a_report_is_read_as_a_folder(tmp_path: Path) -> None:
