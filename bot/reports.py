@@ -19,6 +19,9 @@ from bot.thaidate import find_iso_date, find_thai_date
 TITLE_PREFIX = "เรื่อง"
 SOURCE_PREFIX = "ที่มา"
 MAX_URL_CHARS = 2048  # longer "links" are not links a reader could follow
+# A title is one line; a file that is one endless line would otherwise make its whole text the
+# title. Longer titles are cut (the text keeps the whole line).
+MAX_TITLE_CHARS = 500
 
 _TITLE_LINE = re.compile(r"^\s*เรื่อง\s*[:：]?\s*(?P<title>\S.*)$")
 _ITEM_HEADING = re.compile(r"^\s*(?P<number>\d{1,3})\.\s*เรื่อง\s*[:：]?\s*(?P<title>\S.*)$")
@@ -48,16 +51,25 @@ def _meeting_date(text: str) -> date | None:
     return None
 
 
+def _title(line: str) -> str:
+    """A title line as one run of words, at most MAX_TITLE_CHARS long."""
+    title = " ".join(line[: MAX_TITLE_CHARS * 4].split())
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    cut = title.rfind(" ", MAX_TITLE_CHARS // 2, MAX_TITLE_CHARS)
+    return title[: cut if cut > 0 else MAX_TITLE_CHARS - 1].rstrip() + "…"
+
+
 def _single_report(doc_id: str, text: str, source: str, fallback_date: date | None) -> Report:
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         raise ReportFormatError("empty report")
     match = _TITLE_LINE.match(lines[0])
     # A file without a `เรื่อง` line still loads: its first line serves as the title.
-    title = (match["title"] if match else lines[0]).strip()
+    title = match["title"] if match else lines[0]
     return Report(
         doc_id=doc_id,
-        title=" ".join(title.split()),
+        title=_title(title),
         text="\n".join(line.rstrip() for line in lines),
         meeting_date=_meeting_date(text) or fallback_date,
         source=source,
@@ -144,7 +156,7 @@ def parse_record(record: Any, *, source: str = "") -> Report:
     meeting = find_iso_date(iso) if iso else None
     return Report(
         doc_id=report.doc_id,
-        title=" ".join(clean(title).split()) if title else report.title,
+        title=_title(clean(title)) if title else report.title,
         text=report.text,
         meeting_date=meeting or report.meeting_date,
         url=_web_url(_field(record, "url")),

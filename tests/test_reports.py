@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.reports import ReportFormatError, parse_record, parse_text
+from bot.reports import MAX_TITLE_CHARS, ReportFormatError, parse_record, parse_text
 from bot.thaidate import find_thai_date, format_english, format_thai, year_to_ce
 from tests.conftest import SEED, SEED_ID
 
@@ -108,3 +108,13 @@ def test_record_links_must_be_web_addresses_of_sane_length() -> None:
     assert parse_record(base | {"url": "https://example.org/x"}).url == "https://example.org/x"
     assert parse_record(base | {"url": "javascript:alert(1)"}).url is None
     assert parse_record(base | {"url": "https://example.org/" + "x" * 5000}).url is None
+
+
+def test_an_endless_title_line_is_cut_and_the_text_keeps_it_whole() -> None:
+    line = "เรื่อง " + "โครงการเมืองอัจฉริยะ " * 1000
+    [report] = parse_text("long", line + "\nรายละเอียด")
+    assert len(report.title) <= MAX_TITLE_CHARS and report.title.endswith("…")
+    assert report.title.startswith("โครงการเมืองอัจฉริยะ โครงการ")
+    assert report.text.startswith(line.strip()) and report.text.endswith("รายละเอียด")
+    unbroken = parse_record({"id": "r", "title": "ก" * 5000, "body": "ข้อความ"})
+    assert len(unbroken.title) == MAX_TITLE_CHARS
