@@ -70,7 +70,6 @@ class Built:
     corpus: Corpus
     how: str
     seconds: float
-    tokens: TermIds | None = None  # each passage's terms, when it was just built
 
 
 def signature() -> str:
@@ -613,7 +612,7 @@ def _build(paths: Sequence[Path], folder: Path | None) -> Built:
     )
     stages.done("index")
     how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
-    built = Built(index, corpus, how, time.perf_counter() - started, tokens)
+    built = Built(index, corpus, how, time.perf_counter() - started)
     if folder is not None and spans is not None:
         try:
             save(folder, paths, built, tokens, facts)

@@ -11,8 +11,13 @@ from pathlib import Path
 from tests.conftest import PROJECT, SEED_ID, shared_path
 
 
-def _bot(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"CORPUS_DIR", "TELEGRAM_BOT_TOKEN"}}
+def _bot(
+    *args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` in `cwd`, with the test environment (or `env`) and no token."""
+    if env is None:
+        unset = {"CORPUS_DIR", "TELEGRAM_BOT_TOKEN"}
+        env = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
@@ -87,15 +92,7 @@ def test_empty_question_and_out_of_range_results_are_explained() -> None:
 
 def test_bad_settings_name_the_variable(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK", "TELEGRAM"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "ข้าว"],
-        cwd=tmp_path,
-        env=env | {"PYTHONPATH": str(PROJECT), "WEBHOOK_URL": "http://example.org/hook"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _bot("ask", "ข้าว", cwd=tmp_path, env=env | {"WEBHOOK_URL": "http://example.org/hook"})
     assert result.returncode == 2
     assert "WEBHOOK_URL: Telegram posts only to https:// URLs" in result.stderr
     assert "Traceback" not in result.stderr
