@@ -3,13 +3,8 @@ against the local fake Bot API (tests/botapi.py), the real engine on small corpo
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 import shutil
-import stat
-import threading
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -37,6 +32,7 @@ from tests.telegram_fixtures import (
     make_settings,
     polling,
     press,
+    reload_gate,
     seed_passages,
     sent,
     write_report,
@@ -428,52 +424,28 @@ async def test_concurrent_reloads_run_once_while_questions_are_answered(
     await start_bot(corpus)
     report = f"เรื่อง {NEW_REPORT_TITLE}\n{NEW_REPORT_BODY}\nที่มา: ที่ประชุมคณะรัฐมนตรี วันที่ 1 มกราคม 2567"
     (corpus / "new.txt").write_text(report, encoding="utf-8")
-    # The corpus loader skips named pipes, so the gate is the index cache's manifest: the
-    # rebuild reads it twice (warm load, then reusable tokens) and waits at each read until
-    # the test writes a stale one.
-    gate = default_cache_dir([corpus]) / "manifest.json"
-    gate.unlink()
-    os.mkfifo(gate)
-
-    done = threading.Event()
-
-    def open_gate() -> None:
-        # Each read of the pipe gets a stale manifest; a non-blocking open never hangs the
-        # writer, and it stops once the rebuild has replaced the pipe or the test is over.
-        deadline = time.monotonic() + 20
-        while not done.is_set() and time.monotonic() < deadline:
-            try:
-                if not stat.S_ISFIFO(gate.stat().st_mode):
-                    return
-                pipe = os.open(gate, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError:  # no reader yet (ENXIO), or the folder is being replaced
-                time.sleep(0.01)
-                continue
-            with os.fdopen(pipe, "w", encoding="utf-8") as handle:
-                handle.write('{"signature": "stale"}')
-
-    writer = threading.Thread(target=open_gate, daemon=True)
     admin: dict[str, Any] = {"user_id": ADMIN_ID, "language_code": "en"}
-    try:
+    # The corpus loader skips named pipes, so the rebuild is held at the index cache's
+    # manifest (see ReloadGate) while a second /reload and a question come in.
+    with reload_gate(default_cache_dir([corpus])) as gate:
+        gate.arm()
         fake.push_message("/reload", **admin)
         await fake.await_for("sendMessage", predicate=lambda c: "Reloading" in c.params["text"])
+        await gate.reached()
         busy = await exchange(fake, "/reload", **admin)
         meanwhile = await exchange(fake, "AOT Airport", language_code="en")
         assert busy.params["text"] == "A reload is already running; wait for it to finish."
         assert "<b>AOT Airport</b>" in meanwhile.params["text"]
         assert not any("Reloaded" in call.params["text"] for call in sent(fake))
-    finally:
-        writer.start()  # also on failure, so the reload's worker thread is never left blocked
-    try:
-        reloaded = await fake.await_for(
-            "sendMessage", predicate=lambda c: c.params["text"].startswith("Reloaded"), timeout=10
-        )
-    finally:
-        done.set()
+        gate.let_through()  # is the cache current? (a stale manifest: no)
+        await gate.reached()
+        gate.let_through()  # which tokens can be reused? (none)
+    reloaded = await fake.await_for(
+        "sendMessage", predicate=lambda c: c.params["text"].startswith("Reloaded"), timeout=10
+    )
     assert len(reloaded) == 1 and "reports 1 → 2" in reloaded[0].params["text"]
     reloads = [call for call in sent(fake) if "Reload" in call.params["text"]]
     assert len(reloads) <= 3  # at most: reloading, busy, reloaded (and one "reloading" more)
-    await asyncio.to_thread(writer.join, 5)
 
 
 async def test_stats_show_corpus_age_questions_and_times(
