@@ -17,13 +17,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.reports import Report, ReportFormatError, parse_record, parse_text
+from bot.meetings import looks_like_post
+from bot.reports import EmptyPostError, Report, ReportFormatError, parse_records, read_text
 from bot.thaidate import find_iso_date
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.xz")
+DOCUMENTATION = ("readme", "license", "licence", "copying", "changelog")  # names, not reports
 MAX_FILE_BYTES = 512 * 2**20  # compressed or not; larger files are skipped with that reason
 # How many bad JSONL line numbers one note lists before it only counts them.
 _LISTED_BAD_LINES = 5
@@ -104,15 +106,22 @@ def _jsonl_lines(path: Path) -> Iterator[bytes]:
 def _read_jsonl(path: Path, label: str, notices: list[FileNote]) -> list[Report]:
     reports: list[Report] = []
     bad: list[str] = []
+    empty_posts = 0
     for number, raw in enumerate(_jsonl_lines(path), start=1):
         if not raw.strip():
             continue
         try:
-            reports.append(parse_record(json.loads(decode(raw)[0]), source=label))
+            reports.extend(parse_records(json.loads(decode(raw)[0]), source=label))
+        except EmptyPostError:
+            empty_posts += 1
         except ValueError as error:  # JSONDecodeError, ReportFormatError, undecodable bytes
             bad.append(f"line {number}: {error}")
         except RecursionError:
             bad.append(f"line {number}: nested too deeply to be a report")
+    if empty_posts:
+        notices.append(
+            FileNote(label, f"{empty_posts} meeting post(s) skipped: header only, no item")
+        )
     if bad:
         listed = "; ".join(bad[:_LISTED_BAD_LINES])
         more = f" (+{len(bad) - _LISTED_BAD_LINES} more)" if len(bad) > _LISTED_BAD_LINES else ""
@@ -126,7 +135,9 @@ def _read_text(path: Path, doc_id: str, label: str, notices: list[FileNote]) -> 
     text, notice = decode(path.read_bytes())
     if notice:
         notices.append(FileNote(label, notice))
-    return parse_text(doc_id, text, source=label, fallback_date=find_iso_date(path.name))
+    parsed = read_text(doc_id, text, source=label, fallback_date=find_iso_date(path.name))
+    notices.extend(FileNote(label, note) for note in parsed.notes)
+    return parsed.reports
 
 
 def _read_file(path: Path, root: Path, notices: list[FileNote]) -> list[Report]:
@@ -151,6 +162,93 @@ def _not_readable(path: Path) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class RawPost:
+    """One meeting post as read, unsplit: where it came from, its text, its link if given."""
+
+    label: str
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawPosts:
+    """The meeting posts found under some paths, the files that could not be read and why,
+    and how many readable files held something else (other news in a scrape's clone)."""
+
+    posts: tuple[RawPost, ...]
+    skipped: tuple[FileNote, ...]
+    others: int
+
+
+def _posts_in_jsonl(path: Path, label: str) -> tuple[list[RawPost], list[int]]:
+    """The posts of a meetings JSONL (`text`, `path`, `url`), and the lines holding none."""
+    posts: list[RawPost] = []
+    others: list[int] = []
+    for number, raw in enumerate(_jsonl_lines(path), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(decode(raw)[0])
+        except (ValueError, RecursionError):
+            record = None
+        if not isinstance(record, dict):
+            record = {}
+        text, where, url = record.get("text"), record.get("path"), record.get("url")
+        if not isinstance(text, str) or not looks_like_post(text):
+            others.append(number)
+            continue
+        posts.append(
+            RawPost(
+                printable(where) if isinstance(where, str) and where else f"{label}:{number}",
+                text,
+                url if isinstance(url, str) else None,
+            )
+        )
+    return posts, others
+
+
+def read_posts(paths: Iterable[Path | str]) -> RawPosts:
+    """Meeting posts as scraped: `.txt` files (a clone of thaigov-corpus or thaigov-v2-corpus)
+    and meetings JSONL lines (`text`, `path`, `url`). Files that are not posts are counted."""
+    posts: list[RawPost] = []
+    skipped: list[FileNote] = []
+    others = 0
+    for given in paths:
+        root = Path(given)
+        if not root.exists():
+            raise CorpusError(f"{str(root)!r} does not exist")
+        base = root if root.is_dir() else root.parent
+        for path in [root] if root.is_file() else walk(root):
+            label = printable(path.relative_to(base).as_posix())
+            suffix = _suffix(path)
+            if suffix not in (".txt", *JSONL_SUFFIXES):
+                others += 1
+                continue
+            try:
+                problem = _not_readable(path)
+                if problem:
+                    skipped.append(FileNote(label, problem))
+                elif suffix in JSONL_SUFFIXES:
+                    found, not_posts = _posts_in_jsonl(path, label)
+                    posts.extend(found)
+                    if not found:
+                        others += 1  # a JSONL of something else: reports, questions
+                    elif not_posts:
+                        listed = ", ".join(map(str, not_posts[:_LISTED_BAD_LINES]))
+                        message = f"{len(not_posts)} line(s) without a meeting post: {listed}"
+                        skipped.append(FileNote(label, message))
+                else:
+                    text, _ = decode(path.read_bytes())
+                    if looks_like_post(text):
+                        posts.append(RawPost(label, text))
+                    else:
+                        others += 1
+            except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
+                skipped.append(FileNote(label, str(error) or type(error).__name__))
+    return RawPosts(tuple(posts), tuple(skipped), others)
+
+
 def load_corpus(paths: Iterable[Path | str]) -> Corpus:
     """Reports from files and folders; unreadable files are listed in `skipped`, never raised."""
     reports: dict[str, Report] = {}
@@ -165,6 +263,8 @@ def load_corpus(paths: Iterable[Path | str]) -> Corpus:
         base = root if root.is_dir() else root.parent
         for path in files:
             label = printable(path.relative_to(base).as_posix())
+            if path.name.lower().startswith(DOCUMENTATION) and _suffix(path) in TEXT_SUFFIXES:
+                continue  # a folder's README or licence describes the reports; it is not one
             if not _suffix(path):
                 if not path.name.startswith("."):
                     skipped.append(FileNote(label, "not a report file (.txt .md .jsonl[.gz|.xz])"))

@@ -1,18 +1,20 @@
 """Stage: text -> Report. Parse report text in the thaigov layout and JSONL records; no file I/O.
 
 The seed layout: a title line `เรื่อง ...`, the body, and a closing `ที่มา: ...` line that carries
-the meeting date (`วันที่ 13 สิงหาคม 2563`). A whole-meeting summary holds several numbered
-items (`1. เรื่อง ...`), each of which becomes its own report.
+the meeting date (`วันที่ 13 สิงหาคม 2563`). A meeting post (or any whole-meeting summary)
+holds several numbered items (`1. เรื่อง ...`); `bot.meetings` splits it and each item becomes
+its own report, with its number, section heading, the meeting's date and chair, and the link.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.meetings import Meeting, NotAPostError, looks_like_post, parse_post, section_name
 from bot.text import clean
 from bot.thaidate import find_iso_date, find_thai_date
 
@@ -24,7 +26,6 @@ MAX_URL_CHARS = 2048  # longer "links" are not links a reader could follow
 MAX_TITLE_CHARS = 500
 
 _TITLE_LINE = re.compile(r"^\s*เรื่อง\s*[:：]?\s*(?P<title>\S.*)$")
-_ITEM_HEADING = re.compile(r"^\s*(?P<number>\d{1,3})\.\s*เรื่อง\s*[:：]?\s*(?P<title>\S.*)$")
 _SOURCE_LINE = re.compile(r"^\s*ที่มา\s*[:：]")
 
 
@@ -32,9 +33,17 @@ class ReportFormatError(ValueError):
     """The text or record is not a report this parser understands; the message says why."""
 
 
+class EmptyPostError(ReportFormatError):
+    """A meeting post that holds no item: a scrape of its header alone."""
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
-    """One cabinet item: its id, title, full text (title line, body, source line), and origin."""
+    """One cabinet item: its id, title, full text (title line, body, source line), and origin.
+
+    Items of a meeting also know their number in the meeting (`item_no`), the section heading
+    they sit under (`heading`: กฎหมาย, เศรษฐกิจ-สังคม, ต่างประเทศ, แต่งตั้ง) and who chaired it.
+    """
 
     doc_id: str
     title: str
@@ -42,6 +51,9 @@ class Report:
     meeting_date: date | None = None
     url: str | None = None
     source: str = ""
+    item_no: int | None = None
+    heading: str | None = None
+    chair: str | None = None
 
 
 def _meeting_date(text: str) -> date | None:
@@ -76,45 +88,98 @@ def _single_report(doc_id: str, text: str, source: str, fallback_date: date | No
     )
 
 
-def _split_items(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """Numbered `N. เรื่อง` items, in order; table-of-contents entries (no body) are dropped.
+def item_id(meeting: Meeting, number: int, fallback: str) -> str:
+    """A meeting item's stable id: `thaigov-<post>-<NN>` when the post's link is known (as in
+    the thaigov-cabinet export), else the file's id with `#N`."""
+    post = meeting.post_id
+    return f"thaigov-{post}-{number:02d}" if post else f"{fallback}#{number}"
 
-    Inside an item's body, a `1. เรื่อง...` line that does not continue the numbering is a
-    sub-list of that item, not a new one.
+
+def meeting_reports(meeting: Meeting, fallback_id: str, source: str = "") -> list[Report]:
+    """One report per item of a meeting."""
+    return [
+        Report(
+            doc_id=item_id(meeting, item.number, fallback_id),
+            title=_title(item.title),
+            text=clean(f"{TITLE_PREFIX} {item.title}\n{item.body}".strip()),
+            meeting_date=meeting.meeting_date,
+            url=_web_url(meeting.url),
+            source=source,
+            item_no=item.number,
+            heading=item.section,
+            chair=meeting.chair,
+        )
+        for item in meeting.items
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The reports in one text, and what the operator should hear about it."""
+
+    reports: list[Report]
+    notes: tuple[str, ...] = ()
+
+
+def post_notes(meeting: Meeting) -> tuple[str, ...]:
+    """What a meeting post lacks: items its table of contents lists but its body does not hold."""
+    if not meeting.missing:
+        return ()
+    shown = ", ".join(map(str, meeting.missing[:10])) + (" …" if len(meeting.missing) > 10 else "")
+    missing = f"item{'s' if len(meeting.missing) > 1 else ''} {shown}"
+    if meeting.truncated:
+        last = max((item.number for item in meeting.items), default=0)
+        return (
+            f"the post stops after item {last} of the {len(meeting.listed)} its contents list, "
+            f"cut short when it was scraped: {missing} missing",
+        )
+    return (f"{missing} of its contents list without a body in the post",)
+
+
+def read_text(
+    doc_id: str,
+    raw: str,
+    *,
+    source: str = "",
+    fallback_date: date | None = None,
+    url: str | None = None,
+) -> Parsed:
+    """Reports in a text file: one, or one per numbered `N. เรื่อง` item of a meeting post.
+
+    EmptyPostError for a meeting post holding no item (a scrape of the header alone),
+    ReportFormatError for an empty text.
     """
-    items: list[tuple[str, list[str]]] = []
-    last_with_body = 0
-    for line in lines:
-        heading = _ITEM_HEADING.match(line)
-        if heading and int(heading["number"]) > last_with_body:
-            items.append((heading["number"], [f"{TITLE_PREFIX} {heading['title'].strip()}"]))
-        elif items:
-            items[-1][1].append(line)
-            last_with_body = max(last_with_body, int(items[-1][0]))
-    bodied = {number for number, body in items if len(body) > 1}
-    return [(number, body) for number, body in items if len(body) > 1 or number not in bodied]
-
-
-def parse_text(
-    doc_id: str, raw: str, *, source: str = "", fallback_date: date | None = None
-) -> list[Report]:
-    """Reports in a text file: one, or one per numbered `N. เรื่อง` item of a meeting summary."""
     text = clean(raw)
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         raise ReportFormatError("the file holds no text")
     # A file that opens with its own `เรื่อง` line is one report, whatever lists its body holds.
-    items = [] if _TITLE_LINE.match(lines[0]) else _split_items(lines)
-    if len(items) < 2:
-        return [_single_report(doc_id, text, source, fallback_date)]
-    source_lines = [line for line in lines if _SOURCE_LINE.match(line)]
-    meeting = _meeting_date("\n".join(source_lines)) or find_thai_date(lines[0]) or fallback_date
-    reports = []
-    for number, body in items:
-        if not any(_SOURCE_LINE.match(line) for line in body):
-            body = body + source_lines[-1:]
-        reports.append(_single_report(f"{doc_id}#{number}", "\n".join(body), source, meeting))
-    return reports
+    if _TITLE_LINE.match(lines[0]):
+        return Parsed([_single_report(doc_id, text, source, fallback_date)])
+    post = looks_like_post(text)
+    try:
+        meeting = parse_post(text, url)
+    except NotAPostError as error:
+        if post:
+            raise EmptyPostError(f"meeting post without items ({error})") from None
+        return Parsed([_single_report(doc_id, text, source, fallback_date)])
+    if len(meeting.items) < 2 and not post:
+        return Parsed([_single_report(doc_id, text, source, fallback_date)])
+    if meeting.meeting_date is None:
+        meeting = replace(meeting, meeting_date=_meeting_date(text) or fallback_date)
+    return Parsed(meeting_reports(meeting, doc_id, source), post_notes(meeting))
+
+
+def parse_text(
+    doc_id: str,
+    raw: str,
+    *,
+    source: str = "",
+    fallback_date: date | None = None,
+    url: str | None = None,
+) -> list[Report]:
+    """The reports of `read_text`, without its notes."""
+    return read_text(doc_id, raw, source=source, fallback_date=fallback_date, url=url).reports
 
 
 def _field(record: Mapping[str, Any], name: str) -> str | None:
@@ -133,8 +198,19 @@ def _web_url(url: str | None) -> str | None:
     return None
 
 
+def _item_no(record: Mapping[str, Any]) -> int | None:
+    value = _field(record, "item_no")
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise ReportFormatError(f"field 'item_no' should be a number, not {value!r}")
+    return int(value)
+
+
 def parse_record(record: Any, *, source: str = "") -> Report:
-    """A JSONL record: `id`, `title`, `text` or `body`; `meeting_date` and `url` optional."""
+    """A JSONL record: `id`, `title`, `text` or `body`; `meeting_date`, `url`, `item_no`,
+    `section` and `chair` optional (the fields of `python -m bot import`'s archive and of the
+    thaigov-cabinet export)."""
     if not isinstance(record, Mapping):
         raise ReportFormatError("the line is not a JSON object")
     doc_id = _field(record, "id")
@@ -143,10 +219,10 @@ def parse_record(record: Any, *, source: str = "") -> Report:
     body = _field(record, "body")
     if not doc_id:
         raise ReportFormatError("missing 'id'")
-    if not (text or body):
+    if not (text or body or (title and "body" in record)):
         raise ReportFormatError(f"record {doc_id!r} has neither 'text' nor 'body'")
     if text is None:
-        text = f"{TITLE_PREFIX} {title}\n{body}" if title else str(body)
+        text = f"{TITLE_PREFIX} {title}\n{body or ''}".strip() if title else str(body)
     text = clean(text)
     first_line = text.split("\n", 1)[0]
     if not _TITLE_LINE.match(first_line) and title:
@@ -154,6 +230,7 @@ def parse_record(record: Any, *, source: str = "") -> Report:
     report = _single_report(doc_id, text, source, None)
     iso = _field(record, "meeting_date")
     meeting = find_iso_date(iso) if iso else None
+    heading = _field(record, "section")
     return Report(
         doc_id=report.doc_id,
         title=_title(clean(title)) if title else report.title,
@@ -161,4 +238,18 @@ def parse_record(record: Any, *, source: str = "") -> Report:
         meeting_date=meeting or report.meeting_date,
         url=_web_url(_field(record, "url")),
         source=source,
+        item_no=_item_no(record),
+        heading=(section_name(heading) or _title(heading)) if heading else None,
+        chair=_field(record, "chair"),
     )
+
+
+def parse_records(record: Any, *, source: str = "") -> list[Report]:
+    """The reports of one JSONL line: a report record (see `parse_record`), or a whole meeting
+    post as scraped (`text` with `path` and `url`, no `id` or `title`), split into its items."""
+    if isinstance(record, Mapping) and "id" not in record and "title" not in record:
+        text, path = _field(record, "text"), _field(record, "path")
+        if text and path and looks_like_post(text):
+            base = path[: -len(".txt")] if path.endswith(".txt") else path
+            return parse_text(base, text, source=source, url=_field(record, "url"))
+    return [parse_record(record, source=source)]

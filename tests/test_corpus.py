@@ -5,11 +5,12 @@ from __future__ import annotations
 import gzip
 import json
 import lzma
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.corpus import CorpusError, decode, load_corpus
+from bot.corpus import CorpusError, FileNote, decode, load_corpus
 from tests.conftest import SEED, SEED_ID
 
 REPORT = "เรื่อง โครงการทดสอบ\nคณะรัฐมนตรีมีมติอนุมัติโครงการ\nที่มา: ที่ประชุมคณะรัฐมนตรี วันที่ 1 มกราคม 2567\n"
@@ -23,10 +24,22 @@ def _records(*ids: str) -> str:
     )
 
 
-def test_the_default_corpus_is_the_seed() -> None:
+def test_the_default_corpus_is_the_seed_and_the_shipped_archive() -> None:
     corpus = load_corpus([SEED.parent])
-    assert [r.doc_id for r in corpus.reports] == [SEED_ID]
-    assert corpus.skipped == () and corpus.files_read == 1
+    seed, *archive = corpus.reports
+    assert seed.doc_id == SEED_ID and len(archive) == 8852
+    assert corpus.skipped == () and corpus.notices == ()
+    assert corpus.files_read == 2  # corpus/README.md describes them and is no report
+    first = archive[0]
+    assert (first.doc_id, first.meeting_date, first.item_no) == (
+        "thaigov-3933-01",
+        date(2017, 5, 23),
+        1,
+    )
+    assert first.heading == "กฎหมาย" and first.chair == "พลเอก ประยุทธ์ จันทร์โอชา นายกรัฐมนตรี"
+    assert first.url == "https://www.thaigov.go.th/news/contents/details/3933"
+    assert first.title.startswith("ร่างพระราชกำหนดเรือไทย")
+    assert max(r.meeting_date for r in archive if r.meeting_date) == date(2025, 9, 2)
 
 
 def test_folder_is_read_recursively_with_path_ids(tmp_path: Path) -> None:
@@ -120,3 +133,33 @@ def test_decode_rejects_text_that_is_neither_utf8_nor_thai() -> None:
     assert decode("ไทย".encode("cp874")) == ("ไทย", "not UTF-8; decoded as TIS-620 (cp874)")
     with pytest.raises(ValueError, match="binary"):
         decode(b"a\x00b")
+
+
+def test_a_folder_of_raw_meeting_posts_loads_as_their_items(tmp_path: Path) -> None:
+    from tests.test_meetings import CUT_SHORT, HEADER_ONLY, POSTS
+
+    corpus = load_corpus([POSTS])
+    assert len(corpus.reports) == 42 and corpus.files_read == 5  # and one header only
+    header_only = HEADER_ONLY.relative_to(POSTS).as_posix()
+    assert _notes(corpus.skipped) == {
+        header_only: "meeting post without items (header only, no numbered item)"
+    }
+    cut_short = _notes(corpus.notices)[CUT_SHORT.relative_to(POSTS).as_posix()]
+    assert cut_short.startswith("the post stops after item 9 of the 23 its contents list")
+    # The same posts as a meetings JSONL (text, path, url), as shared/data holds them.
+    lines = [
+        json.dumps({"path": p.name, "text": p.read_text(encoding="utf-8")}, ensure_ascii=False)
+        for p in sorted(POSTS.rglob("*.txt"))
+    ]
+    (tmp_path / "meetings.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from_jsonl = load_corpus([tmp_path])
+    assert sorted(r.doc_id for r in from_jsonl.reports) == sorted(
+        r.doc_id for r in corpus.reports
+    )
+    assert _notes(from_jsonl.notices) == {
+        "meetings.jsonl": "1 meeting post(s) skipped: header only, no item"
+    }
+
+
+def _notes(notes: tuple[FileNote, ...]) -> dict[str, str]:
+    return {note.path: note.message for note in notes}
