@@ -1,4 +1,4 @@
-"""Edge: the command line. `python -m bot [run | ask | eval | index | bench]`."""
+"""Edge: the command line. `python -m bot [run | ask | eval | index | import | bench]`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot import bench, store
+from bot import archive, bench, store
 from bot.answer import Answer, ask
 from bot.config import LOG_LEVELS, SettingsError, load_settings
-from bot.corpus import CorpusError
+from bot.corpus import CorpusError, read_posts
 from bot.engine import build, describe_load
 from bot.evaluate import (
     QuestionFormatError,
@@ -108,6 +108,19 @@ def command_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_import(args: argparse.Namespace) -> int:
+    """Split meeting posts into items and write the archive; print what each post gave."""
+    built = archive.build_archive(read_posts(args.sources))
+    for line in archive.describe(built):
+        print(line)
+    if not built.records:
+        print("error: no meeting item found; nothing written", file=sys.stderr)
+        return 1
+    size = archive.write_archive(built.records, args.out)
+    print(f"wrote {len(built.records)} items to {args.out} ({size / 2**20:.1f} MB)")
+    return 0
+
+
 def command_bench(args: argparse.Namespace) -> int:
     """Measure build, load, search and memory against rank-bm25's own loop; print a table."""
     figures = bench.run(_corpus_paths(args.corpus), bench.read_questions(args.queries))
@@ -136,7 +149,7 @@ def _log_level(value: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser: run (default), ask, eval, index, bench."""
+    """The argument parser: run (default), ask, eval, index, import, bench."""
     main_parser = argparse.ArgumentParser(
         prog="python -m bot", description="Answer questions about Thai cabinet reports."
     )
@@ -178,6 +191,19 @@ def parser() -> argparse.ArgumentParser:
         "--cache", type=Path, help="cache folder (default: INDEX_DIR or one under ~/.cache)"
     )
     index_parser.set_defaults(handler=command_index)
+
+    import_parser = commands.add_parser(
+        "import",
+        parents=[common],
+        help="split meeting posts (a scrape's clone or a meetings JSONL) into an archive",
+    )
+    import_parser.add_argument(
+        "sources", type=Path, nargs="+", metavar="SRC", help="folder of post .txt files or JSONL"
+    )
+    import_parser.add_argument(
+        "--out", type=Path, required=True, help="the archive to write (.jsonl.xz)"
+    )
+    import_parser.set_defaults(handler=command_import)
 
     bench_parser = commands.add_parser(
         "bench", parents=[common], help="measure speed and memory on a corpus"
