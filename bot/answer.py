@@ -37,7 +37,8 @@ MIN_STRONG_COVERAGE = 0.24
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Where an excerpt comes from: short report title, section, meeting date, link or file."""
+    """Where an excerpt comes from: short report title, section, meeting date, link or file,
+    and for a meeting's item its number and section heading."""
 
     doc_id: str
     title: str
@@ -45,6 +46,8 @@ class Citation:
     meeting_date: date | None
     url: str | None
     source: str
+    item_no: int | None = None  # the item's number in its meeting, when it is a meeting's
+    heading: str | None = None  # the meeting section it sits under (กฎหมาย, ต่างประเทศ, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +203,8 @@ def excerpt(hit: Hit, weights: dict[str, float], tokens: Sequence[Token] | None 
         meeting_date=report.meeting_date,
         url=report.url,
         source=report.source,
+        item_no=report.item_no,
+        heading=report.heading,
     )
     return Excerpt("".join(parts), tuple(marks), citation, hit.score, passage.text)
 

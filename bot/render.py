@@ -30,6 +30,8 @@ class Words:
     sources: str
     section: str
     sections: dict[str, str]
+    item: str
+    headings: dict[str, str]
     date: Callable[..., str]
     link: str
     more_cut: str
@@ -45,6 +47,8 @@ THAI = Words(
     sources="ที่มา",
     section="ข้อ",
     sections={TITLE: "หัวเรื่อง", INTRO: "มติ ครม.", SOURCE: "ที่มา"},
+    item="เรื่องที่",
+    headings={},
     date=format_thai,
     link="ลิงก์ต้นฉบับ",
     more_cut="มีผลเพิ่มเติมที่ตัดออกเพราะข้อความยาวเกินไป",
@@ -59,6 +63,13 @@ ENGLISH = Words(
     sources="Source",
     section="§",
     sections={TITLE: "title", INTRO: "resolution", SOURCE: "source line"},
+    item="item",
+    headings={
+        "กฎหมาย": "legal affairs",
+        "เศรษฐกิจ-สังคม": "economy and society",
+        "ต่างประเทศ": "foreign affairs",
+        "แต่งตั้ง": "appointments",
+    },
     date=format_english,
     link="original",
     more_cut="more results were left out to fit one message",
@@ -80,9 +91,22 @@ def section_label(citation: Citation, words: Words) -> str:
     return f"{words.section}{glue}{citation.section}"
 
 
+def item_label(citation: Citation, words: Words) -> str:
+    """`เรื่องที่ 11 (เศรษฐกิจ-สังคม)` / `item 11 (economy and society)`: where in its meeting
+    the report sits ("" for a report that is not a meeting's item)."""
+    if citation.item_no is None:
+        return ""
+    label = f"{words.item} {citation.item_no}"
+    if citation.heading:
+        label += f" ({words.headings.get(citation.heading, citation.heading)})"
+    return label
+
+
 def citation_line(citation: Citation, words: Words) -> str:
-    """Section, meeting date (in the reply's language and ISO) and source file, as plain text."""
-    parts = [section_label(citation, words)]
+    """Item, section, meeting date (in the reply's language and ISO) and source file, as plain
+    text: `เรื่องที่ 11 (เศรษฐกิจ-สังคม) · ข้อ 1.2 · 26 สิงหาคม 2568 (2025-08-26)`."""
+    parts = [label for label in (item_label(citation, words),) if label]
+    parts.append(section_label(citation, words))
     if citation.meeting_date:
         parts.append(f"{words.date(citation.meeting_date)} ({citation.meeting_date.isoformat()})")
     if citation.source and not citation.url:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from bot import text
 from bot.bm25 import Postings, TermIds
@@ -45,7 +46,7 @@ from bot.reports import Report
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: reports carry their item number, section heading and chair
 PARALLEL_FROM = 4000  # passages; fewer are tokenized in this process
 CHUNK = 1000  # passages per task sent to a worker process
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
@@ -201,17 +202,20 @@ def analyse_all(
     return Analysed.join(parts)
 
 
-def _progress(label: str, total: int) -> Callable[[int], None]:
-    """A one-line progress report on stderr, only when stderr is a terminal."""
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (passages done, rate, time left) while a long stage runs, when
+    stderr is a terminal; elsewhere nothing (the stage's log line says how it went)."""
     if not sys.stderr.isatty() or total < PARALLEL_FROM:
-        return lambda done: None
+        yield lambda done: None
+        return
+    bar = tqdm(total=total, desc=label, unit=" passages", file=sys.stderr, dynamic_ncols=True)
+    with bar:
 
-    def report(done: int) -> None:
-        end = "\n" if done >= total else ""
-        line = f"\r{label}: {done:,}/{total:,} passages ({done / total:.0%})"
-        print(line, end=end, file=sys.stderr, flush=True)
+        def report(done: int) -> None:
+            bar.update(done - bar.n)
 
-    return report
+        yield report
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -219,7 +223,17 @@ def _progress(label: str, total: int) -> Callable[[int], None]:
 
 def _report_row(report: Report) -> list[Any]:
     meeting = report.meeting_date.isoformat() if report.meeting_date else None
-    return [report.doc_id, report.title, report.text, meeting, report.url, report.source]
+    return [
+        report.doc_id,
+        report.title,
+        report.text,
+        meeting,
+        report.url,
+        report.source,
+        report.item_no,
+        report.heading,
+        report.chair,
+    ]
 
 
 def _postings_arrays(prefix: str, postings: Postings) -> dict[str, np.ndarray]:
@@ -374,8 +388,18 @@ def _reports(folder: Path) -> list[Report]:
     with (folder / "reports.jsonl").open(encoding="utf-8") as handle:
         rows = map(json.loads, handle)
         return [
-            Report(doc_id, title, body, date.fromisoformat(day) if day else None, url, source)
-            for doc_id, title, body, day, url, source in rows
+            Report(
+                doc_id,
+                title,
+                body,
+                date.fromisoformat(day) if day else None,
+                url,
+                source,
+                item_no,
+                heading,
+                chair,
+            )
+            for doc_id, title, body, day, url, source, item_no, heading, chair in rows
         ]
 
 
@@ -523,16 +547,16 @@ def _assemble(
 
 
 class _Stages:
-    """Time and peak memory after each stage of a build, for one log line."""
+    """A log line as each stage of a build ends: what it did, its time and the peak memory."""
 
     def __init__(self) -> None:
         self.last = time.perf_counter()
-        self.lines: list[str] = []
 
-    def done(self, stage: str) -> None:
+    def done(self, stage: str, what: str = "") -> None:
         now = time.perf_counter()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # Linux: kB
-        self.lines.append(f"{stage} {now - self.last:.1f} s (peak {peak} MB)")
+        detail = f"{what}, " if what else ""
+        log.info("index %s: %s%.1f s (peak %d MB)", stage, detail, now - self.last, peak)
         self.last = now
 
 
@@ -572,9 +596,10 @@ def build(paths: Sequence[Path], folder: Path | None) -> Built:
 
 def _build(paths: Sequence[Path], folder: Path | None) -> Built:
     started = time.perf_counter()
+    log.info("building the index of %s", ", ".join(map(str, paths)))
     stages = _Stages()
     corpus = load_corpus(paths)
-    stages.done("read")
+    stages.done("read", f"{len(corpus.reports):,} reports from {corpus.files_read} file(s)")
     reusable = _cached_analysis(folder) if folder else _Reusable()
     vocabulary = {term: number for number, term in enumerate(reusable.vocabulary)}
     passages: list[Passage] = []
@@ -589,10 +614,11 @@ def _build(paths: Sequence[Path], folder: Path | None) -> Built:
             parts.append(len(report_passages))
             missing.extend(report_passages)
         passages.extend(report_passages)
-    stages.done("split")
-    fresh = analyse_all(missing, vocabulary, _progress("tokenizing", len(missing)))
+    stages.done("split", f"{len(passages):,} passages, {len(missing):,} to tokenize")
+    with _progress("tokenizing", len(missing)) as progress:
+        fresh = analyse_all(missing, vocabulary, progress)
     tokens, analysed = _assemble(parts, fresh, vocabulary)
-    stages.done("tokenize")
+    stages.done("tokenize", f"{len(missing):,} passages")
     retokenized = sum(1 for part in parts if isinstance(part, int))
     del reusable, parts, fresh, missing  # the cached and fresh pieces, now copied into tokens
     facts = analysed.facts
@@ -610,7 +636,7 @@ def _build(paths: Sequence[Path], folder: Path | None) -> Built:
     index = SearchIndex.from_tokens(
         passages, corpus.reports, tokens, text.tokenize, None, facts, spans
     )
-    stages.done("index")
+    stages.done("index", f"{len(tokens.vocabulary):,} terms")
     how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
     built = Built(index, corpus, how, time.perf_counter() - started)
     if folder is not None and spans is not None:
@@ -618,10 +644,9 @@ def _build(paths: Sequence[Path], folder: Path | None) -> Built:
             save(folder, paths, built, tokens, facts)
         except OSError as error:
             log.warning("could not save the index cache in %s: %s", folder, error)
-        stages.done("save")
+        stages.done("save", str(folder))
     index = index.with_lexicon(default_lexicon())
     stages.done("lexicon")
-    log.info("build: %s", ", ".join(stages.lines))
     return replace(built, index=index, seconds=time.perf_counter() - started)
 
 
