@@ -26,13 +26,13 @@ def shared_path(relative: str) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_index() -> SearchIndex:
-    """The index of the default one-report corpus."""
-    return SearchIndex.from_reports(load_corpus([SEED.parent]).reports)
+    """The index of the seed report alone."""
+    return SearchIndex.from_reports(load_corpus([SEED]).reports)
 
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """A writable copy of the default one-report corpus."""
+    """A writable folder holding a copy of the seed report."""
     folder = tmp_path / "corpus"
     folder.mkdir()
     shutil.copy(SEED, folder)

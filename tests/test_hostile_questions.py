@@ -39,6 +39,7 @@ from bot.replies import (
     passage_reply,
 )
 from bot.reports import Report, parse_record, parse_text
+from tests.conftest import SEED
 from tests.isolated import run_isolated
 
 TELEGRAM_LIMIT = 4096
@@ -757,7 +758,7 @@ def test_a_five_thousand_letter_word_is_answered_in_little_memory(question: str)
         from bot.corpus import load_corpus
         from bot.index import SearchIndex
         from bot.render import to_html
-        index = SearchIndex.from_reports(load_corpus([Path("corpus")]).reports)
+        index = SearchIndex.from_reports(load_corpus([Path("corpus/{SEED.name}")]).reports)
         ask(index, "ไทยชนะ")
         # LIMIT
         answer = ask(index, {question[:LINE]!r})

@@ -21,7 +21,7 @@ import pytest
 
 from bot.service import RedactSecrets, install_redaction, webhook_path
 from tests.botapi import Call, FakeBotApi
-from tests.telegram_fixtures import PROJECT, SEED_DIR, TOKEN, USER_ID, seed_passages
+from tests.telegram_fixtures import PROJECT, SEED_FILE, TOKEN, USER_ID, seed_passages
 
 DEADLINE = 30  # seconds for a whole process run; start-up imports take about two
 
@@ -44,7 +44,7 @@ def bot_env(**settings: str) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([str(PROJECT), env.get("PYTHONPATH", "")]).rstrip(
         os.pathsep
     )
-    env["CORPUS_DIR"] = str(SEED_DIR)
+    env["CORPUS_DIR"] = str(SEED_FILE)
     return env | settings
 
 

@@ -21,7 +21,7 @@ from tests.botapi import FakeBotApi, auto_entities
 from tests.telegram_fixtures import (
     ADMIN_ID,
     GROUP_ID,
-    SEED_DIR,
+    SEED_FILE,
     TOKEN,
     USER_ID,
     await_reply,
@@ -61,7 +61,7 @@ async def start_bot(fake: FakeBotApi) -> AsyncIterator[StartBot]:
     """Start the real bot (built by build_application) polling the fake; stopped at the end."""
     async with AsyncExitStack() as stack:
 
-        async def start(corpus: Path = SEED_DIR, **settings: Any) -> Application:
+        async def start(corpus: Path = SEED_FILE, **settings: Any) -> Application:
             config = make_settings(fake, corpus, **settings)
             application = build_application(
                 config, Engine.load([config.corpus_dir], config.index_cache())
@@ -178,8 +178,8 @@ async def test_group_ask_commands_are_answered(fake: FakeBotApi, start_bot: Star
 
 
 async def test_group_chatter_is_ignored(fake: FakeBotApi) -> None:
-    settings = make_settings(fake, SEED_DIR)
-    application = build_application(settings, Engine.load([SEED_DIR]))
+    settings = make_settings(fake, SEED_FILE)
+    application = build_application(settings, Engine.load([SEED_FILE]))
     chatter = [
         "ใครรู้เรื่องแอปพลิเคชันไทยชนะบ้าง",
         "@someone_else AOT Airport",
