@@ -118,9 +118,9 @@ async def test_start_and_help_follow_the_users_language(
     unknown = (await exchange(fake, "/nosuchcommand", language_code="en")).params["text"]
 
     assert "คณะรัฐมนตรี" in thai and "/ask" in thai and "@test_bot" in thai
-    assert "Thai cabinet reports" in english and "@test_bot your question" in english
+    assert "Thai cabinet decisions" in english and "@test_bot your question" in english
     for text in (thai, english):
-        assert "แอปพลิเคชันไทยชนะ" in text and "smart city" in text
+        assert "ค่าจ้างขั้นต่ำ ปี 2563" in text and "smart city" in text
         assert_good_html(text)
     assert unknown == english
 
