@@ -1,7 +1,8 @@
 """Quality floors on the shared dev sets (skipped without ../shared).
 
-The floors sit below what the current code measures (see README "Quality") so that they catch
-regressions, not noise.
+The questions come from ../shared/eval; the corpus is the project's own default (the seed and
+the shipped archive, whose ids are the ones the dev sets name). The floors sit below what the
+current code measures (see README "Quality") so that they catch regressions, not noise.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ def _summary(index: SearchIndex, path: Path) -> dict[str, dict[str, float]]:
 
 
 @pytest.fixture(scope="module")
-def cabinet_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    """The whole cabinet archive (8,787 items), built as the bot builds it (~20 s)."""
-    archive = shared_path("data/thaigov-cabinet/items_th.jsonl.xz")
-    return store.build([archive], tmp_path_factory.mktemp("index") / "cache").index
+def cabinet_index() -> SearchIndex:
+    """The default corpus (8,853 reports), built as the bot builds it, in the session's cache
+    (the CLI tests of the default corpus start from it, or it from theirs)."""
+    corpus = [PROJECT / "corpus"]
+    return store.load_or_build(corpus, store.default_cache_dir(corpus)).index
 
 
 def test_seed_dev(seed_index: SearchIndex) -> None:
@@ -45,7 +47,7 @@ def test_offtopic_questions_abstain_on_the_seed(seed_index: SearchIndex) -> None
 def test_cabinet_dev(cabinet_index: SearchIndex) -> None:
     summary = _summary(cabinet_index, shared_path("eval/cabinet_dev.jsonl"))["all"]
     assert summary["hit@1"] >= 0.5
-    assert summary["hit@5"] >= 0.75
+    assert summary["hit@5"] >= 0.85  # 0.925 measured
     assert summary["unanswerable_abstained"] >= 0.75
     assert summary["answerable_abstained"] <= 0.1
 
@@ -56,5 +58,5 @@ def test_offtopic_questions_mostly_abstain_on_the_archive(cabinet_index: SearchI
 
 def test_enth_dev(cabinet_index: SearchIndex) -> None:
     summary = _summary(cabinet_index, shared_path("eval/enth_dev.jsonl"))["all"]
-    assert summary["hit@5"] >= 0.6
+    assert summary["hit@5"] >= 0.65  # 0.713 measured
     assert summary["answerable_abstained"] <= 0.2
