@@ -23,8 +23,8 @@ class LuceneBM25(BM25):
     """Okapi BM25 with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), which is always > 0.
 
     rank-bm25's BM25Okapi uses log((N - n + 0.5) / (n + 0.5)): 0 for a term in half of the
-    passages, negative above that, floored to epsilon * mean idf. On a small corpus (the default
-    is one report of ~20 passages) that zeroes or inverts exactly the words a question shares
+    passages, negative above that, floored to epsilon * mean idf. On a small corpus (the seed
+    report alone is ~20 passages) that zeroes or inverts exactly the words a question shares
     with the report, so a passage can match and still score 0. Lucene's idf keeps every shared
     term worth something and still ranks rare terms far above common ones.
     """
