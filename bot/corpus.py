@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.meetings import looks_like_post
-from bot.reports import EmptyPostError, Report, ReportFormatError, parse_records, read_text
+from bot.reports import EmptyPostError, Report, ReportFormatError, parse_records, parse_text
 from bot.thaidate import find_iso_date
 
 log = logging.getLogger(__name__)
@@ -92,11 +92,6 @@ def walk(root: Path) -> Iterator[Path]:
             yield Path(folder, name)
 
 
-def _doc_id(path: Path, root: Path) -> str:
-    name = printable(path.relative_to(root).as_posix())
-    return name[: -len(_suffix(path))] if _suffix(path) else name
-
-
 def _jsonl_lines(path: Path) -> Iterator[bytes]:
     opener = {".jsonl.gz": gzip.open, ".jsonl.xz": lzma.open}.get(_suffix(path), open)
     with opener(path, "rb") as handle:
@@ -135,16 +130,16 @@ def _read_text(path: Path, doc_id: str, label: str, notices: list[FileNote]) -> 
     text, notice = decode(path.read_bytes())
     if notice:
         notices.append(FileNote(label, notice))
-    parsed = read_text(doc_id, text, source=label, fallback_date=find_iso_date(path.name))
+    parsed = parse_text(doc_id, text, source=label, fallback_date=find_iso_date(path.name))
     notices.extend(FileNote(label, note) for note in parsed.notes)
     return parsed.reports
 
 
-def _read_file(path: Path, root: Path, notices: list[FileNote]) -> list[Report]:
-    label = printable(path.relative_to(root).as_posix())
+def _read_file(path: Path, label: str, notices: list[FileNote]) -> list[Report]:
     if _suffix(path) in JSONL_SUFFIXES:
         return _read_jsonl(path, label, notices)
-    return _read_text(path, _doc_id(path, root), label, notices)
+    # A report file's id is its path in the corpus folder, without the extension.
+    return _read_text(path, label[: -len(_suffix(path))], label, notices)
 
 
 def printable(name: str) -> str:
@@ -214,39 +209,45 @@ def read_posts(paths: Iterable[Path | str]) -> RawPosts:
     posts: list[RawPost] = []
     skipped: list[FileNote] = []
     others = 0
+    for path, label in _files(paths):
+        suffix = _suffix(path)
+        if not suffix:
+            others += 1
+            continue
+        try:
+            problem = _not_readable(path)
+            if problem:
+                skipped.append(FileNote(label, problem))
+            elif suffix in JSONL_SUFFIXES:
+                found, not_posts = _posts_in_jsonl(path, label)
+                posts.extend(found)
+                if not found:
+                    others += 1  # a JSONL of something else: reports, questions
+                elif not_posts:
+                    listed = ", ".join(map(str, not_posts[:_LISTED_BAD_LINES]))
+                    message = f"{len(not_posts)} line(s) without a meeting post: {listed}"
+                    skipped.append(FileNote(label, message))
+            else:
+                text, _ = decode(path.read_bytes())
+                if looks_like_post(text):
+                    posts.append(RawPost(label, text))
+                else:
+                    others += 1
+        except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
+            skipped.append(FileNote(label, str(error) or type(error).__name__))
+    return RawPosts(tuple(posts), tuple(skipped), others)
+
+
+def _files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
+    """Every file under the paths (a path may be a file) and its name relative to its path;
+    CorpusError for a path that does not exist."""
     for given in paths:
         root = Path(given)
         if not root.exists():
-            raise CorpusError(f"{str(root)!r} does not exist")
+            raise CorpusError(f"corpus path {str(root)!r} does not exist")
         base = root if root.is_dir() else root.parent
         for path in [root] if root.is_file() else walk(root):
-            label = printable(path.relative_to(base).as_posix())
-            suffix = _suffix(path)
-            if suffix not in (".txt", *JSONL_SUFFIXES):
-                others += 1
-                continue
-            try:
-                problem = _not_readable(path)
-                if problem:
-                    skipped.append(FileNote(label, problem))
-                elif suffix in JSONL_SUFFIXES:
-                    found, not_posts = _posts_in_jsonl(path, label)
-                    posts.extend(found)
-                    if not found:
-                        others += 1  # a JSONL of something else: reports, questions
-                    elif not_posts:
-                        listed = ", ".join(map(str, not_posts[:_LISTED_BAD_LINES]))
-                        message = f"{len(not_posts)} line(s) without a meeting post: {listed}"
-                        skipped.append(FileNote(label, message))
-                else:
-                    text, _ = decode(path.read_bytes())
-                    if looks_like_post(text):
-                        posts.append(RawPost(label, text))
-                    else:
-                        others += 1
-            except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
-                skipped.append(FileNote(label, str(error) or type(error).__name__))
-    return RawPosts(tuple(posts), tuple(skipped), others)
+            yield path, printable(path.relative_to(base).as_posix())
 
 
 def load_corpus(paths: Iterable[Path | str]) -> Corpus:
@@ -255,35 +256,28 @@ def load_corpus(paths: Iterable[Path | str]) -> Corpus:
     skipped: list[FileNote] = []
     notices: list[FileNote] = []
     files_read = 0
-    for given in paths:
-        root = Path(given)
-        if not root.exists():
-            raise CorpusError(f"corpus path {str(root)!r} does not exist")
-        files = [root] if root.is_file() else list(walk(root))
-        base = root if root.is_dir() else root.parent
-        for path in files:
-            label = printable(path.relative_to(base).as_posix())
-            if path.name.lower().startswith(DOCUMENTATION) and _suffix(path) in TEXT_SUFFIXES:
-                continue  # a folder's README or licence describes the reports; it is not one
-            if not _suffix(path):
-                if not path.name.startswith("."):
-                    skipped.append(FileNote(label, "not a report file (.txt .md .jsonl[.gz|.xz])"))
+    for path, label in _files(paths):
+        if path.name.lower().startswith(DOCUMENTATION) and _suffix(path) in TEXT_SUFFIXES:
+            continue  # a folder's README or licence describes the reports; it is not one
+        if not _suffix(path):
+            if not path.name.startswith("."):
+                skipped.append(FileNote(label, "not a report file (.txt .md .jsonl[.gz|.xz])"))
+            continue
+        try:
+            problem = _not_readable(path)
+            if problem:
+                skipped.append(FileNote(label, problem))
                 continue
-            try:
-                problem = _not_readable(path)
-                if problem:
-                    skipped.append(FileNote(label, problem))
-                    continue
-                found = _read_file(path, base, notices)
-            except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
-                skipped.append(FileNote(label, str(error) or type(error).__name__))
+            found = _read_file(path, label, notices)
+        except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
+            skipped.append(FileNote(label, str(error) or type(error).__name__))
+            continue
+        files_read += 1
+        for report in found:
+            if report.doc_id in reports:
+                notices.append(
+                    FileNote(label, f"duplicate id {report.doc_id!r} ignored (first kept)")
+                )
                 continue
-            files_read += 1
-            for report in found:
-                if report.doc_id in reports:
-                    notices.append(
-                        FileNote(label, f"duplicate id {report.doc_id!r} ignored (first kept)")
-                    )
-                    continue
-                reports[report.doc_id] = report
+            reports[report.doc_id] = report
     return Corpus(tuple(reports.values()), tuple(skipped), tuple(notices), files_read)

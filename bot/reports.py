@@ -136,7 +136,7 @@ def post_notes(meeting: Meeting) -> tuple[str, ...]:
     return (f"{missing} of its contents list without a body in the post",)
 
 
-def read_text(
+def parse_text(
     doc_id: str,
     raw: str,
     *,
@@ -168,18 +168,6 @@ def read_text(
     if meeting.meeting_date is None:
         meeting = replace(meeting, meeting_date=_meeting_date(text) or fallback_date)
     return Parsed(meeting_reports(meeting, doc_id, source), post_notes(meeting))
-
-
-def parse_text(
-    doc_id: str,
-    raw: str,
-    *,
-    source: str = "",
-    fallback_date: date | None = None,
-    url: str | None = None,
-) -> list[Report]:
-    """The reports of `read_text`, without its notes."""
-    return read_text(doc_id, raw, source=source, fallback_date=fallback_date, url=url).reports
 
 
 def _field(record: Mapping[str, Any], name: str) -> str | None:
@@ -251,5 +239,5 @@ def parse_records(record: Any, *, source: str = "") -> list[Report]:
         text, path = _field(record, "text"), _field(record, "path")
         if text and path and looks_like_post(text):
             base = path[: -len(".txt")] if path.endswith(".txt") else path
-            return parse_text(base, text, source=source, url=_field(record, "url"))
+            return parse_text(base, text, source=source, url=_field(record, "url")).reports
     return [parse_record(record, source=source)]

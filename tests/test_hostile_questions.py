@@ -298,7 +298,7 @@ def _hostile_reports() -> list[Report]:
         "(1) ไทยชนะ\u200b*ลงทะเบียน* [ร้านค้า] 😀\n(2) smart city <b>ระยะที่ 2</b>\n"
         "ที่มา: ที่ประชุมคณะรัฐมนตรี วันที่ ๑๓ ส.ค. ๖๓\n",
         source="parsed.txt",
-    )
+    ).reports
     record = {
         "id": 'rec"<1>',
         "title": "<i>ไทยชนะ</i> & เมืองอัจฉริยะ",

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from bot.meetings import Meeting, NotAPostError, looks_like_post, parse_post, section_name
-from bot.reports import EmptyPostError, read_text
+from bot.reports import EmptyPostError, parse_text
 from tests.conftest import PROJECT, shared_path
 
 POSTS = PROJECT / "tests" / "data" / "posts"
@@ -104,7 +104,7 @@ def test_a_post_cut_short_keeps_what_it_holds_and_says_what_it_lacks() -> None:
     assert [item.number for item in meeting.items] == list(range(1, 10))
     assert meeting.listed == tuple(range(1, 24)) and meeting.missing == tuple(range(10, 24))
     assert meeting.truncated
-    parsed = read_text("cut", CUT_SHORT.read_text(encoding="utf-8"))
+    parsed = parse_text("cut", CUT_SHORT.read_text(encoding="utf-8"))
     assert [report.doc_id for report in parsed.reports][:2] == [
         "thaigov-31114-01",
         "thaigov-31114-02",
@@ -121,7 +121,7 @@ def test_a_post_holding_only_its_header_is_skipped_with_that_reason() -> None:
     with pytest.raises(NotAPostError, match="header only"):
         parse_post(text)
     with pytest.raises(EmptyPostError, match="meeting post without items"):
-        read_text("stub", text)
+        parse_text("stub", text)
 
 
 def test_every_fixture_item_lands_in_the_item_of_its_number() -> None:
@@ -245,3 +245,19 @@ def test_all_451_posts_split_as_the_reference_does() -> None:
     print(f"reference items landing in the item of their number: {share:.4f}")
     assert len(posts) == 451 and header_only == 136
     assert share >= 0.98
+
+
+def test_a_post_saved_with_a_bom_and_crlf_or_in_tis620_splits_the_same(tmp_path: Path) -> None:
+    from bot.corpus import load_corpus
+
+    text = PADDED.read_text(encoding="utf-8")
+    (tmp_path / "bom-crlf.txt").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    (tmp_path / "tis620.txt").write_bytes(text.replace("\xa0", " ").encode("cp874"))
+    corpus = load_corpus([tmp_path / "bom-crlf.txt"]), load_corpus([tmp_path / "tis620.txt"])
+    original = parse_post(text).items
+    for loaded in corpus:
+        assert [(r.item_no, r.title, r.heading) for r in loaded.reports] == [
+            (item.number, item.title, item.section) for item in original
+        ]
+        assert [r.doc_id for r in loaded.reports][:1] == ["thaigov-3933-01"]
+    assert corpus[1].notices[0].message == "not UTF-8; decoded as TIS-620 (cp874)"

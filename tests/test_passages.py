@@ -45,7 +45,7 @@ def test_parenthesised_items_and_hard_wrapped_lines() -> None:
         "เรื่อง การทดสอบ\nคณะรัฐมนตรีมีมติเห็นชอบตามที่เสนอ ยืนยันตามมติคณะรัฐมนตรีเมื่อวันที่\n"
         "4 ธันวาคม 2561\n1. ให้ดำเนินการดังนี้\n(1) จัดทำแผน\n(2) รายงานผล"
     )
-    [report] = parse_text("t", text)
+    [report] = parse_text("t", text).reports
     passages = split_report(report)
     assert [p.section for p in passages] == ["title", "intro", "1", "1(1)", "1(2)"]
     assert passages[1].text.endswith("เมื่อวันที่\n4 ธันวาคม 2561")
@@ -54,7 +54,7 @@ def test_parenthesised_items_and_hard_wrapped_lines() -> None:
 
 def test_long_paragraphs_are_cut_at_spaces() -> None:
     body = " ".join(f"ประโยคที่{i}มีเนื้อหายาวพอสมควร" for i in range(200))
-    [report] = parse_text("long", f"เรื่อง ยาว\n{body}")
+    [report] = parse_text("long", f"เรื่อง ยาว\n{body}").reports
     parts = [p for p in split_report(report) if p.section == "intro"]
     assert len(parts) > 3
     assert all(len(p.text) <= MAX_CHARS for p in parts)

@@ -21,7 +21,7 @@ def test_buddhist_era_dates_with_thai_digits_and_abbreviations() -> None:
 
 
 def test_seed_layout_gives_title_body_and_meeting_date() -> None:
-    [report] = parse_text(SEED_ID, SEED.read_text(encoding="utf-8"), source=SEED.name)
+    [report] = parse_text(SEED_ID, SEED.read_text(encoding="utf-8"), source=SEED.name).reports
     assert report.doc_id == SEED_ID
     assert report.title.startswith("รายงานผลการเข้าร่วมงานเฉลิมฉลองปีแห่งความเป็นหุ้นส่วน")
     assert report.meeting_date == date(2020, 8, 13)
@@ -41,7 +41,7 @@ MEETING = """สรุปข่าวการประชุมคณะรั�
 
 
 def test_whole_meeting_file_yields_one_report_per_item_without_the_contents_list() -> None:
-    reports = parse_text("meetings/2025-01-07", MEETING)
+    reports = parse_text("meetings/2025-01-07", MEETING).reports
     assert [r.doc_id for r in reports] == ["meetings/2025-01-07#1", "meetings/2025-01-07#2"]
     assert [r.title for r in reports] == ["ร่างพระราชบัญญัติหนึ่ง", "โครงการสอง"]
     assert all(r.meeting_date == date(2025, 1, 7) for r in reports)
@@ -50,17 +50,17 @@ def test_whole_meeting_file_yields_one_report_per_item_without_the_contents_list
 
 def test_a_single_report_keeps_its_numbered_sub_lists() -> None:
     text = "เรื่อง รายงานผล\n1. เรื่องเพื่อทราบ ก\n2. เรื่องเพื่อพิจารณา ข\n"
-    [report] = parse_text("x", text)
+    [report] = parse_text("x", text).reports
     assert report.title == "รายงานผล" and "เรื่องเพื่อพิจารณา" in report.text
 
 
 def test_report_without_title_line_uses_its_first_line() -> None:
-    [report] = parse_text("notitle", "คณะรัฐมนตรีมีมติเห็นชอบ\nรายละเอียด")
+    [report] = parse_text("notitle", "คณะรัฐมนตรีมีมติเห็นชอบ\nรายละเอียด").reports
     assert report.title == "คณะรัฐมนตรีมีมติเห็นชอบ" and report.meeting_date is None
 
 
 def test_crlf_bom_and_zero_width_are_cleaned() -> None:
-    [report] = parse_text("x", "\ufeffเรื่อง ทดสอบ\r\nเนื้อ\u200bหา\r\n")
+    [report] = parse_text("x", "\ufeffเรื่อง ทดสอบ\r\nเนื้อ\u200bหา\r\n").reports
     assert report.text == "เรื่อง ทดสอบ\nเนื้อหา"
 
 
@@ -112,7 +112,7 @@ def test_record_links_must_be_web_addresses_of_sane_length() -> None:
 
 def test_an_endless_title_line_is_cut_and_the_text_keeps_it_whole() -> None:
     line = "เรื่อง " + "โครงการเมืองอัจฉริยะ " * 1000
-    [report] = parse_text("long", line + "\nรายละเอียด")
+    [report] = parse_text("long", line + "\nรายละเอียด").reports
     assert len(report.title) <= MAX_TITLE_CHARS and report.title.endswith("…")
     assert report.title.startswith("โครงการเมืองอัจฉริยะ โครงการ")
     assert report.text.startswith(line.strip()) and report.text.endswith("รายละเอียด")
