@@ -82,16 +82,18 @@ def command_eval(args: argparse.Namespace) -> int:
         for number, line in enumerate(handle, start=1):
             if line.strip():
                 try:
-                    questions.append(parse_question(json.loads(line)))
+                    question = parse_question(json.loads(line))
                 except (json.JSONDecodeError, QuestionFormatError) as error:
                     raise SystemExit(f"{args.questions}:{number}: {error}") from None
+                if not args.half or question.half == args.half:
+                    questions.append(question)
     index = load_index(_corpus_paths(args.corpus))
     outcomes = run(index, questions, k=args.k)
     if args.out:
         with args.out.open("w", encoding="utf-8") as handle:
             for outcome in outcomes:
                 handle.write(json.dumps(outcome_record(outcome), ensure_ascii=False) + "\n")
-    summary = summarize(outcomes)
+    summary = summarize(outcomes, by_kind=args.by_kind)
     print(table(summary))
     print(json.dumps({"set": args.questions.name, "passages": len(index), **summary}))
     return 0
@@ -224,6 +226,12 @@ def parser() -> argparse.ArgumentParser:
     eval_parser.add_argument("--corpus", type=Path, action="append", help=corpus_help)
     eval_parser.add_argument("--k", type=int, default=10, help="hits kept per question")
     eval_parser.add_argument("--out", type=Path, help="write one JSON line per question here")
+    eval_parser.add_argument(
+        "--half", choices=("tune", "heldout"), help="only the questions of this half"
+    )
+    eval_parser.add_argument(
+        "--by-kind", action="store_true", help="a row per question kind as well"
+    )
     eval_parser.set_defaults(handler=command_eval)
     return main_parser
 

@@ -1,7 +1,8 @@
 """Evaluation: run question sets through search and answer, and measure hit@k, MRR, abstention.
 
 The question format is `../shared/eval/README.md`'s: one JSON object per line with `id`, `lang`,
-`question`, `doc` (null when unanswerable), `answer_contains` and `answerable`.
+`question`, `doc` (null when unanswerable), `answer_contains` and `answerable`; the project's own
+sets (tests/data/eval) add `half` (tune or heldout) and `kind` (the question's style).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Question:
     doc: str | None
     answer_contains: tuple[str, ...]
     answerable: bool
+    half: str = ""  # "tune" or "heldout" in the project's own sets
+    kind: str = ""  # casual, formal, paraphrase, ... in the project's own sets
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,8 @@ def parse_question(record: Mapping[str, Any]) -> Question:
             doc=record.get("doc"),
             answer_contains=tuple(record.get("answer_contains") or ()),
             answerable=bool(record.get("answerable", record.get("doc") is not None)),
+            half=str(record.get("half") or ""),
+            kind=str(record.get("kind") or ""),
         )
     except KeyError as missing:
         raise QuestionFormatError(f"question line lacks {missing}") from None
@@ -124,12 +129,16 @@ def _metrics(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     return metrics
 
 
-def summarize(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
-    """Metrics per question language and for all questions together (key `all`)."""
-    languages = sorted({o.question.lang for o in outcomes})
-    summary = {
-        lang: _metrics([o for o in outcomes if o.question.lang == lang]) for lang in languages
-    }
+def summarize(outcomes: Sequence[Outcome], by_kind: bool = False) -> dict[str, dict[str, Any]]:
+    """Metrics per question language (and per language and kind, `th/casual`) and for all
+    questions together (key `all`)."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in sorted(outcomes, key=lambda o: (o.question.lang, o.question.kind)):
+        lang, kind = outcome.question.lang, outcome.question.kind
+        groups.setdefault(lang, []).append(outcome)
+        if by_kind and kind:
+            groups.setdefault(f"{lang}/{kind}", []).append(outcome)
+    summary = {name: _metrics(group) for name, group in sorted(groups.items())}
     summary["all"] = _metrics(outcomes)
     return summary
 
