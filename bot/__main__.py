@@ -119,8 +119,18 @@ def command_import(args: argparse.Namespace) -> int:
         print("error: no meeting item found; nothing written", file=sys.stderr)
         return 1
     size = archive.write_archive(built.records, args.out)
-    print(f"wrote {len(built.records)} items to {args.out} ({size / 2**20:.1f} MB)")
+    shown = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
+    print(f"wrote {len(built.records)} items to {args.out} ({shown})")
     return 0
+
+
+def _archive_path(value: str) -> Path:
+    path = Path(value)
+    try:
+        archive.archive_kind(path)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return path
 
 
 def command_bench(args: argparse.Namespace) -> int:
@@ -203,7 +213,10 @@ def parser() -> argparse.ArgumentParser:
         "sources", type=Path, nargs="+", metavar="SRC", help="folder of post .txt files or JSONL"
     )
     import_parser.add_argument(
-        "--out", type=Path, required=True, help="the archive to write (.jsonl.xz)"
+        "--out",
+        type=_archive_path,
+        required=True,
+        help="the archive to write: .jsonl.xz (smallest), .jsonl.gz or .jsonl",
     )
     import_parser.set_defaults(handler=command_import)
 

@@ -9,21 +9,24 @@ item number) and so are the bytes: the same sources always give the same file.
 
 from __future__ import annotations
 
+import gzip
 import json
 import lzma
 import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from bot.corpus import FileNote, RawPost, RawPosts
 from bot.meetings import Meeting, NotAPostError, banner_date, parse_post, same_title
 from bot.reports import item_id, post_notes
 
+ARCHIVE_SUFFIXES = (".jsonl.xz", ".jsonl.gz", ".jsonl")
 XZ_PRESET = 9  # the archive is written once and read at every cold start: smallest wins
 # Two posts of one meeting date whose titles agree this much are one meeting posted twice.
 SAME_MEETING_SHARE = 0.8
@@ -166,21 +169,52 @@ def build_archive(found: RawPosts) -> Archive:
     return Archive(tuple(lines), tuple(ordered), found.skipped, found.others)
 
 
+def archive_kind(out: Path) -> str:
+    """The compression an archive's name asks for (`.jsonl.xz`, `.jsonl.gz` or `.jsonl`, as the
+    corpus reader knows them); ValueError for any other name."""
+    for kind in ARCHIVE_SUFFIXES:
+        if out.name.lower().endswith(kind):
+            return kind
+    raise ValueError(f"{out.name}: an archive's name ends in {', '.join(ARCHIVE_SUFFIXES)}")
+
+
 def write_archive(lines: Iterable[dict[str, Any]], out: Path) -> int:
-    """Write the records as xz-compressed JSON lines, whole or not at all; the bytes written."""
+    """Write the records as JSON lines compressed as the name says, whole or not at all (a
+    failure leaves the old file); the bytes written."""
+    kind = archive_kind(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
     try:
-        # No file name or time goes into an xz stream, so equal records give equal bytes.
-        with lzma.open(temporary, "wt", encoding="utf-8", preset=XZ_PRESET) as stream:
+        with os.fdopen(handle, "wb") as raw, _compressed(raw, kind) as stream:
             for record in lines:
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+                stream.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        # mkstemp makes the file private; an archive is read by whoever runs the bot.
+        Path(temporary).chmod(_mode(out))
         Path(temporary).replace(out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return out.stat().st_size
+
+
+def _compressed(raw: BinaryIO, kind: str) -> AbstractContextManager[BinaryIO]:
+    # Neither stream records a file name or a time, so equal records give equal bytes.
+    if kind == ".jsonl.xz":
+        return cast(AbstractContextManager[BinaryIO], lzma.LZMAFile(raw, "wb", preset=XZ_PRESET))
+    if kind == ".jsonl.gz":
+        stream = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+        return cast(AbstractContextManager[BinaryIO], stream)
+    return nullcontext(raw)
+
+
+def _mode(out: Path) -> int:
+    """The permissions a new archive gets: the old file's, else what the umask allows."""
+    try:
+        return out.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def describe(archive: Archive) -> list[str]:
@@ -200,7 +234,7 @@ def describe(archive: Archive) -> list[str]:
     lines.append(
         f"{len(archive.outcomes)} posts read: {archive.posts} gave {len(archive.records)} items; "
         f"{empty} held no item (header only), {repeated} repeated another post, "
-        f"{short} lack items their contents list; {len(archive.skipped)} unreadable; "
+        f"{short} lack some of the items their contents list; {len(archive.skipped)} unreadable; "
         f"{archive.others} other files were not meeting posts"
     )
     return lines

@@ -211,7 +211,7 @@ def read_posts(paths: Iterable[Path | str]) -> RawPosts:
     others = 0
     for path, label in _files(paths):
         suffix = _suffix(path)
-        if not suffix:
+        if not suffix or _is_documentation(path):
             others += 1
             continue
         try:
@@ -238,6 +238,10 @@ def read_posts(paths: Iterable[Path | str]) -> RawPosts:
     return RawPosts(tuple(posts), tuple(skipped), others)
 
 
+def _is_documentation(path: Path) -> bool:
+    return path.name.lower().startswith(DOCUMENTATION) and _suffix(path) in TEXT_SUFFIXES
+
+
 def _files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
     """Every file under the paths (a path may be a file) and its name relative to its path;
     CorpusError for a path that does not exist."""
@@ -257,7 +261,7 @@ def load_corpus(paths: Iterable[Path | str]) -> Corpus:
     notices: list[FileNote] = []
     files_read = 0
     for path, label in _files(paths):
-        if path.name.lower().startswith(DOCUMENTATION) and _suffix(path) in TEXT_SUFFIXES:
+        if _is_documentation(path):
             continue  # a folder's README or licence describes the reports; it is not one
         if not _suffix(path):
             if not path.name.startswith("."):

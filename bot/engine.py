@@ -106,7 +106,8 @@ def build(paths: Sequence[Path], cache: Path | None = None) -> Build:
         raise CorpusError(
             f"no readable report in {where}"
             + (f" ({reasons})" if reasons else "")
-            + ": add .txt/.md/.jsonl reports there or point CORPUS_DIR at the right folder"
+            + ": add .txt/.md/.jsonl reports there, or give the right folder (--corpus or"
+            " CORPUS_DIR)"
         )
     return Build(built.index, built.corpus, datetime.now(UTC), built.seconds, built.how)
 

@@ -52,6 +52,7 @@ _FOOTER = re.compile(r"^(?:ที่มา\s*[:：]|สำนักโฆษก|
 _BEFORE_CHAIR = re.compile(
     r"วันนี้\s*\([^)]*\)|\d\s*น\.(?:\s*น\.)*|ทำเนียบรัฐบาล|\(หลังนอก\)|จังหวัด\S+|\d{4}(?=\s)"
 )
+_TITLE_WORD = re.compile(r"^เรื่อง\s+")
 _DECISION = re.compile(r"คณะรัฐมนตรี\s*(?:มีมติ|รับทราบ|เห็นชอบ|อนุมัติ)")
 _NOT_LETTER = re.compile(r"[^ก-๙A-Za-z0-9]+")
 
@@ -301,7 +302,13 @@ def _header_facts(lines: Sequence[_Line], first_item: int) -> tuple[date | None,
     meeting = _banner_date(header)
     if meeting is None:
         meeting = next(filter(None, (find_thai_date(text) for text in header)), None)
-    chairs = [_chair(text[:at]) for text in header if (at := text.find(CHAIR_MARK)) > 0]
+    chairs = []
+    for place, text in enumerate(header):
+        at = text.find(CHAIR_MARK)
+        if at > 0:
+            chairs.append(_chair(text[:at]))
+        elif at == 0 and place:  # the name on the line before: `นาย ก นายกรัฐมนตรี\nเป็นประธาน...`
+            chairs.append(_chair(header[place - 1]))
     # Some headers write the office alone on one line and the name with it on another.
     return meeting, max(chairs, key=len, default=None) or None
 
@@ -322,6 +329,7 @@ def _heading_title(lines: Sequence[_Line], at: int, listed: str) -> tuple[str, l
     line = lines[at]
     loose = _LOOSE_HEADING.match(line.text)
     title = line.title if line.number is not None else (loose["title"] if loose else line.text)
+    title = _TITLE_WORD.sub("", title, count=1)  # `1. เรื่อง เรื่อง ...`: the word written twice
     rest: list[str] = []
     decision = _DECISION.search(title, 1)
     head = _NOT_LETTER.sub("", title[: decision.start()]) if decision else ""

@@ -85,16 +85,16 @@ THAI_TEXTS = Texts(
         "บอทนี้ตอบคำถามเกี่ยวกับมติการประชุมคณะรัฐมนตรี (สรุปข่าวการประชุม ครม.)"
         " พร้อมข้อความอ้างอิง (เรื่องที่ ข้อ และวันที่ประชุม)\n\n"
         "<b>ถามได้เลย</b> เป็นภาษาไทยหรืออังกฤษ เช่น\n"
-        "• <code>ค่าจ้างขั้นต่ำ ปี 2563</code>\n• <code>smart city</code>\n\n"
+        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n\n"
         "<b>ในกลุ่ม</b> พิมพ์ <code>/ask คำถาม</code> ตอบกลับข้อความของบอท"
         " หรือกล่าวถึง @{bot} พร้อมคำถาม\n"
         "<b>อินไลน์</b> พิมพ์ <code>@{bot} คำถาม</code> ในแชตใดก็ได้ แล้วเลือกผลที่จะส่ง\n\n"
         "ปุ่มใต้คำตอบ: «ผลเพิ่มเติม» แสดงผลถัดไป และ 📄 แสดงข้อความเต็มของข้อนั้น"
     ),
-    ask_usage="พิมพ์คำถามต่อท้ายคำสั่ง เช่น <code>/ask ค่าจ้างขั้นต่ำ ปี 2563</code>",
+    ask_usage="พิมพ์คำถามต่อท้ายคำสั่ง เช่น <code>/ask เงินช่วยเหลือน้ำท่วม 2567</code>",
     too_long="คำถามยาวเกินไป ({length} ตัวอักษร) กรุณาถามสั้น ๆ ไม่เกิน {limit} ตัวอักษร"
     " เช่น ชื่อโครงการ หน่วยงาน หรือปี",
-    not_text="ส่งคำถามเป็นข้อความได้เลย เช่น <code>ค่าจ้างขั้นต่ำ ปี 2563</code>",
+    not_text="ส่งคำถามเป็นข้อความได้เลย เช่น <code>เงินช่วยเหลือน้ำท่วม 2567</code>",
     more="ผลเพิ่มเติม ▶",
     passage="📄 ข้อความเต็ม {number}",
     source="🔗 ต้นฉบับ {number}",
@@ -112,14 +112,14 @@ THAI_TEXTS = Texts(
         "สร้างดัชนีเมื่อ {built} ({age} ที่แล้ว)\n"
         "ตอบคำถามแล้ว {questions} ครั้ง · p50 {p50} · p95 {p95}"
     ),
-    inline_hint="พิมพ์คำถาม เช่น ค่าจ้างขั้นต่ำ ปี 2563",
+    inline_hint="พิมพ์คำถาม เช่น เงินช่วยเหลือน้ำท่วม 2567",
 )
 ENGLISH_TEXTS = Texts(
     help=(
         "This bot answers questions about Thai cabinet decisions (the cabinet meeting"
         " summaries) with cited excerpts (item, section and meeting date).\n\n"
         "<b>Just ask</b> in Thai or English, for example:\n"
-        "• <code>ค่าจ้างขั้นต่ำ ปี 2563</code>\n• <code>smart city</code>\n\n"
+        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n\n"
         "<b>In groups</b> send <code>/ask your question</code>, reply to one of my messages,"
         " or mention @{bot} with your question.\n"
         "<b>Inline</b> type <code>@{bot} your question</code> in any chat and pick a result.\n\n"

@@ -130,10 +130,10 @@ def post_notes(meeting: Meeting) -> tuple[str, ...]:
     if meeting.truncated:
         last = max((item.number for item in meeting.items), default=0)
         return (
-            f"the post stops after item {last} of the {len(meeting.listed)} its contents list, "
-            f"cut short when it was scraped: {missing} missing",
+            f"the post stops after item {last} of the {len(meeting.listed)} items its contents "
+            f"list, cut short when it was scraped: {missing} missing",
         )
-    return (f"{missing} of its contents list without a body in the post",)
+    return (f"{missing} of its contents list have no body in the post",)
 
 
 def parse_text(

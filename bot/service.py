@@ -11,6 +11,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from telegram import Bot
@@ -28,11 +29,11 @@ NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set, so the bot cannot go live on Telegram.\n"
     "To go live: open @BotFather (https://t.me/BotFather) in Telegram, send /newbot, and put the "
     "token it gives you in .env as TELEGRAM_BOT_TOKEN=... (or set TELEGRAM_BOT_TOKEN in the "
-    "environment), then run `python -m bot` again."
+    "environment), then run `{bot}` again."
 )
 NO_TOKEN_PIPED = (
-    "Meanwhile, to chat with it from a script or a pipe: `python -m bot run --console`; "
-    "in a terminal, `python -m bot` opens that chat by itself."
+    "Meanwhile, to chat with it from a script or a pipe: `{bot} run --console`; "
+    "in a terminal, `{bot}` opens that chat by itself."
 )
 CONSOLE_HELLO = "Console chat: type a question in Thai or English; 'exit' or Ctrl-D to quit."
 CONSOLE_EXIT = frozenset({"exit", "quit", "ออก"})
@@ -111,6 +112,22 @@ def console_chat(engine: Engine, results: int) -> int:
     return 0
 
 
+def bot_command() -> str:
+    """How to run this bot again as it was run now: `.venv/bin/python -m bot` when started
+    from a virtual environment inside the working folder (what the README's command does),
+    else `python -m bot`."""
+    interpreter = Path(sys.executable)
+    try:
+        shown = interpreter.relative_to(Path.cwd())
+    except ValueError:
+        return "python -m bot"
+    return f"{shown.as_posix()} -m bot"
+
+
+def _no_token(message: str) -> str:
+    return message.format(bot=bot_command())
+
+
 def serve(settings: Settings, console: bool = False) -> int:
     """Run the bot until it is stopped; returns the process exit status."""
     try:
@@ -119,7 +136,7 @@ def serve(settings: Settings, console: bool = False) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if token is None and not (console or sys.stdin.isatty()):
-        print(NO_TOKEN + "\n" + NO_TOKEN_PIPED, file=sys.stderr)
+        print(_no_token(NO_TOKEN + "\n" + NO_TOKEN_PIPED), file=sys.stderr)
         return 2
     secret = settings.webhook_secret_token
     secret_token = secret.get_secret_value() if secret else None
@@ -138,7 +155,7 @@ def serve(settings: Settings, console: bool = False) -> int:
         return 2
     if token is None or console:
         if token is None:
-            print(NO_TOKEN, file=sys.stderr)
+            print(_no_token(NO_TOKEN), file=sys.stderr)
         return console_chat(engine, settings.result_count)
 
     application = build_application(settings, engine)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.archive import build_archive, write_archive
 from bot.corpus import load_corpus, read_posts
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, shared_path
 from tests.test_meetings import CUT_SHORT, HEADER_ONLY, POSTS, SPECIAL_MEETING
 
 
@@ -69,15 +69,15 @@ def test_import_writes_one_line_per_item_and_accounts_for_every_post(tmp_path: P
     cut_short = CUT_SHORT.relative_to(POSTS).as_posix()
     special = SPECIAL_MEETING.relative_to(POSTS).as_posix()
     assert f"  skipped  2018-02-13  {header_only}: header only, no numbered item" in report
-    assert f"  9 items  2020-05-19  {cut_short}: the post stops after item 9 of the 23" in report
+    assert f"  9 items  2020-05-19  {cut_short}: the post stops after item 9 of the 23 " in report
     assert f"  4 items  2024-09-09  {special}\n" in report
     assert "6 posts read: 5 gave 42 items; 1 held no item (header only)" in report
     assert "0 unreadable; 0 other files were not meeting posts" in report
-    assert f"wrote 42 items to {out}" in report
+    assert f"wrote 42 items to {out} (" in report and " KB)" in report
 
 
 def test_the_same_posts_give_the_same_bytes_from_a_clone_or_a_jsonl(tmp_path: Path) -> None:
-    first, again, from_jsonl = (tmp_path / name for name in ("a.jsonl.xz", "b.jsonl.xz", "c.xz"))
+    first, again, from_jsonl = (tmp_path / f"{name}.jsonl.xz" for name in ("a", "b", "c"))
     clone = tmp_path / "clone"
     shutil.copytree(POSTS, clone, ignore=shutil.ignore_patterns("*.jsonl"))
     write_archive(build_archive(read_posts([clone])).records, first)
@@ -148,3 +148,36 @@ def test_import_with_no_post_writes_nothing_and_says_so(tmp_path: Path) -> None:
     missing = _import(str(tmp_path / "nowhere"), "--out", str(out))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_the_archive_is_written_as_its_name_says_and_readable_by_others(tmp_path: Path) -> None:
+    records = build_archive(read_posts([POSTS])).records
+    for name in ("a.jsonl", "a.jsonl.gz", "a.jsonl.xz"):
+        write_archive(records, tmp_path / name)
+        assert len(load_corpus([tmp_path / name]).reports) == 42
+        assert (tmp_path / name).stat().st_mode & 0o044 == 0o044  # not private to its writer
+    (tmp_path / "a.jsonl.xz").chmod(0o640)
+    write_archive(records, tmp_path / "a.jsonl.xz")  # an update keeps the file's permissions
+    assert (tmp_path / "a.jsonl.xz").stat().st_mode & 0o777 == 0o640
+    wrong = _import(str(POSTS), "--out", str(tmp_path / "archive.txt"))
+    assert wrong.returncode == 2 and "ends in .jsonl.xz, .jsonl.gz, .jsonl" in wrong.stderr
+    assert not (tmp_path / "archive.txt").exists()
+
+
+def test_a_readme_beside_the_posts_is_not_a_post(tmp_path: Path) -> None:
+    shutil.copytree(POSTS, tmp_path / "clone")
+    (tmp_path / "clone" / "README.md").write_text(
+        "# สรุปข่าวการประชุมคณะรัฐมนตรี: a scrape of the posts\n", encoding="utf-8"
+    )
+    built = build_archive(read_posts([tmp_path / "clone"]))
+    assert len(built.outcomes) == 6 and built.others == 1
+
+
+def test_the_shipped_archive_is_what_import_makes_of_the_scraped_posts() -> None:
+    """corpus/thaigov-cabinet-items.jsonl.xz holds exactly the records `import` makes of
+    meetings_th.jsonl.xz with the code as it is (compared uncompressed: xz takes a minute)."""
+    posts = read_posts([shared_path("data/thaigov-cabinet/meetings_th.jsonl.xz")])
+    built = build_archive(posts)
+    shipped = _lines(PROJECT / "corpus" / "thaigov-cabinet-items.jsonl.xz")
+    assert len(built.records) == len(shipped) == 8852
+    assert list(built.records) == shipped

@@ -145,7 +145,7 @@ def test_a_folder_of_raw_meeting_posts_loads_as_their_items(tmp_path: Path) -> N
         header_only: "meeting post without items (header only, no numbered item)"
     }
     cut_short = _notes(corpus.notices)[CUT_SHORT.relative_to(POSTS).as_posix()]
-    assert cut_short.startswith("the post stops after item 9 of the 23 its contents list")
+    assert cut_short.startswith("the post stops after item 9 of the 23 items its contents list")
     # The same posts as a meetings JSONL (text, path, url), as shared/data holds them.
     lines = [
         json.dumps({"path": p.name, "text": p.read_text(encoding="utf-8")}, ensure_ascii=False)

@@ -110,7 +110,7 @@ def test_a_post_cut_short_keeps_what_it_holds_and_says_what_it_lacks() -> None:
         "thaigov-31114-02",
     ]
     assert parsed.notes == (
-        "the post stops after item 9 of the 23 its contents list, cut short when it was "
+        "the post stops after item 9 of the 23 items its contents list, cut short when it was "
         "scraped: items 10, 11, 12, 13, 14, 15, 16, 17, 18, 19 … missing",
     )
 
@@ -261,3 +261,20 @@ def test_a_post_saved_with_a_bom_and_crlf_or_in_tis620_splits_the_same(tmp_path:
         ]
         assert [r.doc_id for r in loaded.reports][:1] == ["thaigov-3933-01"]
     assert corpus[1].notices[0].message == "not UTF-8; decoded as TIS-620 (cp874)"
+
+
+def test_a_title_word_written_twice_and_a_chair_named_the_line_before() -> None:
+    text = (
+        "สรุปข่าวการประชุมคณะรัฐมนตรี 5 พฤศจิกายน 2567\n"
+        "นางสาวแพทองธาร ชินวัตร นายกรัฐมนตรี\n"
+        "เป็นประธานการประชุมคณะรัฐมนตรี ณ ห้องประชุม 501 ตึกบัญชาการ 1 ทำเนียบรัฐบาล\n"
+        "1. เรื่อง เรื่อง ผลการดำเนินงานสภาองค์กรของผู้บริโภค\n2. เรื่อง การแต่งตั้งข้าราชการ\n"
+        "1. เรื่อง เรื่อง ผลการดำเนินงานสภาองค์กรของผู้บริโภค\nคณะรัฐมนตรีมีมติรับทราบ\n"
+        "2. เรื่อง การแต่งตั้งข้าราชการ\nคณะรัฐมนตรีมีมติอนุมัติ\n"
+    )
+    meeting = parse_post(text)
+    assert meeting.chair == "นางสาวแพทองธาร ชินวัตร นายกรัฐมนตรี"
+    assert [item.title for item in meeting.items] == [
+        "ผลการดำเนินงานสภาองค์กรของผู้บริโภค",
+        "การแต่งตั้งข้าราชการ",
+    ]

@@ -141,6 +141,19 @@ def test_no_token_and_no_terminal_exits_2_with_what_to_set(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def test_the_no_token_hint_names_the_interpreter_as_the_readme_runs_it() -> None:
+    """From the folder holding the virtual environment, as the README's command runs it, the
+    hint is `.venv/bin/python -m bot ...`: plain `python` may lack the project's packages."""
+    venv_parent = Path(sys.executable).parents[2]
+    if (venv_parent / ".env").exists():
+        pytest.skip(f"{venv_parent}/.env would be read")
+    result = run_bot(venv_parent)
+    shown = Path(sys.executable).relative_to(venv_parent).as_posix()
+    assert result.returncode == 2
+    assert f"`{shown} -m bot run --console`" in result.stderr
+    assert f"then run `{shown} -m bot` again" in result.stderr
+
+
 def test_malformed_token_exits_2_without_a_traceback(tmp_path: Path) -> None:
     result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="not-a-token")
     assert result.returncode == 2

@@ -120,7 +120,7 @@ async def test_start_and_help_follow_the_users_language(
     assert "คณะรัฐมนตรี" in thai and "/ask" in thai and "@test_bot" in thai
     assert "Thai cabinet decisions" in english and "@test_bot your question" in english
     for text in (thai, english):
-        assert "ค่าจ้างขั้นต่ำ ปี 2563" in text and "smart city" in text
+        assert "เงินช่วยเหลือน้ำท่วม 2567" in text and "smart city" in text
         assert_good_html(text)
     assert unknown == english
 
