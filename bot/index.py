@@ -7,20 +7,24 @@ corrected, and a month or year named in the question lifts reports of meetings t
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot import text
+from bot.abbreviations import both_ways, full_names
 from bot.bm25 import Postings, TermIds
 from bot.facts import FACTS, Fact, asked_fact, stated
 from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
+from bot.rarity import information
 from bot.reports import Report
 from bot.spelling import correct_tokens
-from bot.thaidate import BE_OFFSET, Period, find_period
+from bot.thaidate import BE_OFFSET, Period, expand_dates, find_period
 
 Tokenizer = Callable[[str], list[str]]
 # A passage's stored index terms (by row): term id, start, end, one row per term.
@@ -31,8 +35,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A ranked passage: its score, the query terms it holds, and how much of the question
-    (idf-weighted) the passage and its whole report cover."""
+    """A ranked passage: its score, the query terms it holds, how much of the question the
+    passage (idf-weighted) and its whole report (weighted by information, bot.rarity) cover,
+    and `evidence`: how unlikely it is that a report of this corpus holds what this one holds
+    of the question by chance (see SearchIndex._evidence)."""
 
     passage: Passage
     report: Report
@@ -41,6 +47,7 @@ class Hit:
     coverage: float
     report_coverage: float
     position: int
+    evidence: float = 0.0
 
 
 def _lists(arrays: Mapping[str, np.ndarray]) -> dict[str, list[bool]]:
@@ -69,6 +76,16 @@ class Concept:
 
     words: tuple[str, ...]
     alternatives: Mapping[str, float]
+    # The term sets that each stand for the concept whole: each own term alone, and each kept
+    # rendering (ยุคแรก is ยุค and แรก together, not ยุค alone). Empty: each alternative alone.
+    groups: tuple[tuple[str, ...], ...] = ()
+    # How sure its renderings are: 1 from hand-checked lists, less from WordNet's broad senses
+    # (showtime -> ยุคแรก). A concept held only through a rendering counts this much of it.
+    trust: float = 1.0
+
+    def sets(self) -> tuple[tuple[str, ...], ...]:
+        """The term sets that stand for this concept."""
+        return self.groups or tuple((term,) for term in self.alternatives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +106,24 @@ class Query:
     period: Period | None = None
     fact: Fact | None = None
     corrections: tuple[tuple[str, str], ...] = ()  # (as written, as searched) for typos
+
+
+Weighted = tuple[tuple[tuple[str, ...], float], ...]  # (term set, how much it counts)
+
+
+def content_weights(query: Query, postings: Postings) -> list[tuple[Weighted, float]]:
+    """Each concept's term sets that the corpus knows with how much each counts (the
+    question's own words fully, renderings by the concept's trust), and the concept's
+    information in general language: the most telling of its own words (filler words: 0)."""
+    weighted = []
+    for concept in query.concepts:
+        sets = tuple(
+            (terms, 1.0 if set(terms) <= set(concept.words) else concept.trust)
+            for terms in concept.sets()
+            if all(postings.frequency(t) for t in terms)
+        )
+        weighted.append((sets, max(information(word) for word in concept.words)))
+    return weighted
 
 
 class SearchIndex:
@@ -114,6 +149,14 @@ class SearchIndex:
     MONTH_BOOST = 0.3
     YEAR_BOOST = 0.15
     FACT_BOOST = 0.15  # a passage stating the kind of fact asked for (a date, an amount)
+    # An everyday Thai word's official wording (bot/data/synonyms.tsv) counts beside the
+    # question's own word, a little less.
+    SYNONYM_WEIGHT = 0.8
+    BROAD_SENSE_TRUST = 0.5
+    # A pair of the question's neighbouring words found side by side adds this share of the
+    # rarer one's idf, among the best PHRASE_CANDIDATES passages by BM25.
+    PHRASE_WEIGHT = 1.0
+    PHRASE_CANDIDATES = 32
     MAX_SENSES = 4  # Thai renderings kept per English word or phrase
     MIN_SENSE_SHARE = 0.5  # a rendering at least this common, relative to the most common
     SENSE_CACHE = 20_000  # English words and phrases whose weighed senses are remembered
@@ -128,6 +171,7 @@ class SearchIndex:
         lexicon: Lexicon | None = None,
         facts: np.ndarray | None = None,
         spans: Spans | None = None,
+        abbreviations: Mapping[str, str] | None = None,
     ) -> None:
         self.passages = tuple(passages)
         self._spans = spans
@@ -136,6 +180,9 @@ class SearchIndex:
         self.tokenize = tokenize
         self.lexicon = lexicon
         self._senses: dict[tuple[str, ...], dict[str, float]] = {}
+        self._rendered: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        self._abbreviation_table = abbreviations
+        self._abbreviations: Lexicon | None = None
         self._passages = passage_postings
         self._reports = report_postings
         report_row = {doc_id: row for row, doc_id in enumerate(self.reports)}
@@ -218,6 +265,7 @@ class SearchIndex:
             lexicon,
             self.facts,
             self._spans,
+            self._abbreviation_table,
         )
 
     def words(self, hit: Hit, only: Iterable[str] | None = None) -> Sequence[text.Token]:
@@ -264,6 +312,22 @@ class SearchIndex:
             known = self._senses[phrases] = self._weigh_senses(phrases)
         return known
 
+    def _renderings(self, phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """The term sets of the renderings `_translate` keeps for these phrases (remembered
+        beside the senses)."""
+        known = self._rendered.get(phrases)
+        if known is None:
+            weights = self._translate(phrases)
+            kept = []
+            for phrase in phrases:
+                terms = tuple(dict.fromkeys(self.tokenize(phrase)))
+                if terms and all(term in weights for term in terms):
+                    kept.append(terms)
+            if len(self._rendered) >= self.SENSE_CACHE:
+                self._rendered.clear()
+            known = self._rendered[phrases] = tuple(kept)
+        return known
+
     def _weigh_senses(self, phrases: Sequence[str]) -> dict[str, float]:
         senses = []
         for phrase in phrases:
@@ -288,34 +352,81 @@ class SearchIndex:
             found.update(filter(self.lexicon.entries.__contains__, words))
         return found
 
+    @property
+    def abbreviation_table(self) -> Mapping[str, str]:
+        """The abbreviations the corpus defines -> their full names (bot.abbreviations), mined
+        when first needed (about a second on the archive) unless the cache kept them."""
+        if self._abbreviation_table is None:
+            texts = (report.text for report in self.reports.values())
+            self._abbreviation_table = full_names(texts, text.segment_words)
+        return self._abbreviation_table
+
+    @property
+    def abbreviations(self) -> Lexicon:
+        """The corpus's abbreviations and their full names, looked up both ways."""
+        if self._abbreviations is None:
+            pairs = both_ways(self.abbreviation_table).items()
+            self._abbreviations = Lexicon.parse([f"{short}\t{name}" for short, name in pairs])
+        return self._abbreviations
+
     def _popularity(self, term: str) -> int:
         known = self.lexicon is not None and self.lexicon.has((term,))
         return self._passages.frequency(term) + int(known)
 
     def analyze(self, question: str) -> Query:
         """The question's terms, Thai translations of its English words, and its concepts."""
-        tokens = text.analyze(text.clean(question))
-        known = self.lexicon.knows if self.lexicon else lambda word: False
+        written_out = expand_dates(text.clean(question))
+        tokens = text.analyze(written_out)
+        lexicon = self.lexicon
+
+        def known(word: str) -> bool:
+            # A word a dictionary knows is never "corrected" (เรื่อง is not a typo of เนื่อง).
+            return text.is_thai_word(word) or (lexicon is not None and lexicon.knows(word))
+
         corrections: list[tuple[str, str]] = []
         corrected = correct_tokens(tokens, self._popularity, known, corrections, self._known)
         terms = tuple(term for term in corrected if text.is_index_term(term))
         translations: dict[str, float] = {}
         concepts = []
         translated: set[int] = set()
-        for match in self.lexicon.lookup(terms) if self.lexicon else []:
+        english_rendered = False  # English words rendered in Thai (years and synonyms aside)
+        lexicon_matches = self.lexicon.lookup(terms) if self.lexicon else []
+        covered = {at for match in lexicon_matches for at in range(match.start, match.end)}
+        abbreviation_matches = [
+            match
+            for match in self.abbreviations.lookup(terms)
+            if not covered.intersection(range(match.start, match.end))
+        ]
+        for match in sorted(lexicon_matches + abbreviation_matches, key=lambda m: m.start):
             own = dict.fromkeys(terms[match.start : match.end], 1.0)
-            thai = {t: w for t, w in self._translate(match.thai).items() if t not in own}
+            english = terms[match.start].isascii()
+            # The official wording stands in whole for an everyday word the corpus never uses.
+            unused = not any(self._passages.frequency(term) for term in own)
+            share = 1.0 if english or unused else self.SYNONYM_WEIGHT
+            thai = {t: w * share for t, w in self._translate(match.thai).items() if t not in own}
             for term, weight in thai.items():
                 translations[term] = max(translations.get(term, 0.0), weight)
-            concepts.append(Concept(terms[match.start : match.end], own | thai))
+            groups = tuple((term,) for term in own) + self._renderings(match.thai)
+            trust = 1.0 if match.checked else self.BROAD_SENSE_TRUST
+            concepts.append(Concept(terms[match.start : match.end], own | thai, groups, trust))
             translated.update(range(match.start, match.end))
-        english_rendered = bool(translations)  # English words rendered in Thai (years aside)
+            english_rendered = english_rendered or (english and bool(thai))
         for position, term in enumerate(terms):
             other = _other_era(term)
             if other and position not in translated and self._passages.frequency(other):
                 translations[other] = 1.0
                 concepts.append(Concept((term,), {term: 1.0, other: 1.0}))
                 translated.add(position)
+        for position, term in enumerate(terms):
+            # A Thai word written from English that the corpus never uses may be written in
+            # English there (บล็อกเชน, คลาวด์: Cloud).
+            english = text.transliterations().get(term) if not term.isascii() else None
+            if english and position not in translated and not self._passages.frequency(term):
+                written = {t: 1.0 for t in english if self._passages.frequency(t)}
+                if written:
+                    translations.update(written)
+                    concepts.append(Concept((term,), {term: 1.0} | written))
+                    translated.add(position)
         seen = {word for concept in concepts for word in concept.words}
         for position, term in enumerate(terms):
             if position not in translated and term not in seen:
@@ -331,7 +442,7 @@ class SearchIndex:
             tuple(concepts),
             weights,
             english_rendered,
-            find_period(question),
+            find_period(written_out),
             asked_fact(question),
             tuple(corrections),
         )
@@ -356,7 +467,9 @@ class SearchIndex:
         meeting = self._meeting[rows]
         in_year = meeting[:, 0] == period.year
         if period.month is None:
-            return np.where(in_year, 1 + self.YEAR_BOOST, 1.0)
+            # "ปี 2563" is often decided in the year before (a minimum wage, a budget year).
+            near = in_year | (meeting[:, 0] == period.year - 1)
+            return np.where(near, 1 + self.YEAR_BOOST, 1.0)
         in_month = in_year & (meeting[:, 1] == period.month)
         return np.where(in_month, 1 + self.MONTH_BOOST, np.where(in_year, 1 + self.YEAR_BOOST, 1))
 
@@ -396,12 +509,126 @@ class SearchIndex:
                     found[row] += weight
         return [value / total for value in found] if total else found
 
+    def _pairs(self, query: Query) -> list[tuple[int, int, float]]:
+        """The question's neighbouring term pairs (as term ids) and what finding one side by
+        side is worth: the rarer term's idf."""
+        column = self._passages.vocabulary
+        terms = [t for t in query.terms if t in column]
+        return [
+            (column[a], column[b], min(self._passages.idf(a), self._passages.idf(b)))
+            for a, b in itertools.pairwise(terms)
+            if a != b
+        ]
+
+    def _with_phrases(
+        self, query: Query, rows: np.ndarray, scores: np.ndarray, depth: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best `depth` rows, each scoring more for every pair of the question's neighbouring
+        words it holds side by side (`เงินเฟ้อ` `เดือน` `มีนาคม`): a passage saying the question's
+        phrase outranks one scattering its words. Only these rows go on to the cut.
+
+        Thai questions only: an English question's word order is not its Thai renderings'.
+        """
+        pairs = [] if query.translated else self._pairs(query)
+        if not pairs or rows.size == 0:
+            return rows, scores
+        if rows.size > depth:
+            top = np.argpartition(-scores, depth - 1)[:depth]
+            rows, scores = rows[top], scores[top]
+        scores = scores.copy()
+        wanted = np.zeros(len(self._terms), dtype=bool)
+        wanted[[t for a, b, _ in pairs for t in (a, b)]] = True
+        for place, row in enumerate(rows.tolist()):
+            words = self._positions(row)
+            ends: dict[int, set[int]] = {}
+            starts: dict[int, set[int]] = {}
+            for term, start, end in words[wanted[words[:, 0]]].tolist():
+                ends.setdefault(term, set()).add(end)
+                starts.setdefault(term, set()).add(start)
+            bonus = 0.0
+            for a, b, worth in pairs:
+                if a in ends and b in starts:
+                    after = starts[b]
+                    if any(end in after or end + 1 in after for end in ends[a]):
+                        bonus += worth
+            scores[place] += self.PHRASE_WEIGHT * bonus
+        return rows, scores
+
+    def _positions(self, row: int) -> np.ndarray:
+        """A passage's index terms as rows of (term id, start, end): stored, or analysed again
+        (an index built in memory keeps no places)."""
+        if self._spans is not None:
+            try:
+                return self._spans(row).astype(np.int64)
+            except OSError as error:
+                log.warning("stored words of passage %d unreadable (%s)", row, error)
+        column = self._passages.vocabulary
+        words = [
+            (column[w.term], w.start, w.end)
+            for w in text.analyze_passage(self.passages[row].text)
+            if w.term in column
+        ]
+        return np.array(words, dtype=np.int64).reshape(-1, 3)
+
+    def _evidence(
+        self, query: Query, holding: Mapping[str, Sequence[bool]], size: int
+    ) -> list[float]:
+        """For each of `size` report rows: the sum, over the question's content concepts the
+        report holds, of ln((N + 1) / (df + 0.5)) (df: reports holding it, N: reports), less
+        ln(N + 1), what the best of N reports would reach by chance.
+
+        Positive when the report holds more of the question together than chance would give
+        the luckiest report of a corpus this size; on a corpus of one report it is near 0,
+        where chance says nothing and coverage alone decides. Infinite when every concept the
+        report holds is in half the corpus or more: the corpus is about them.
+        """
+        reports = self._reports
+        chance = math.log(reports.size + 1)
+        found = [-chance] * size
+        topical = [True] * size  # every concept it holds is in half the corpus or more
+        for concept in query.concepts:
+            if max(information(word) for word in concept.words) == 0:
+                continue
+            known = [
+                (terms, min(reports.frequency(t) for t in terms))
+                for terms in concept.sets()
+                if all(t in holding for t in terms)
+            ]
+            for row in range(size):
+                present = [df for terms, df in known if all(holding[t][row] for t in terms)]
+                if present:
+                    df = min(present)
+                    found[row] += math.log((reports.size + 1) / (df + 0.5))
+                    topical[row] = topical[row] and 2 * df >= reports.size
+        # A corpus about what the question asks (thirty smart-city reports asked "smart city")
+        # matches it everywhere: no chance at work there.
+        return [math.inf if sure else value for value, sure in zip(found, topical, strict=True)]
+        return found
+
+    @staticmethod
+    def _held(
+        weighted: Sequence[tuple[Weighted, float]],
+        holding: Mapping[str, Sequence[bool]],
+        size: int,
+    ) -> list[float]:
+        """For each of `size` rows, the weighted share of the concepts it holds: a concept is
+        held (as much as its best set counts) when all the terms of one of its sets are."""
+        total = sum(weight for _, weight in weighted)
+        found = [0.0] * size
+        for sets, weight in weighted:
+            for row in range(size):
+                held = [share for terms, share in sets if all(holding[t][row] for t in terms)]
+                if held:
+                    found[row] += weight * max(held)
+        return [value / total for value in found] if total else found
+
     def search(self, question: str | Query, k: int = 10) -> list[Hit]:
         """The k best passages sharing at least one term with the question, best first."""
         query = question if isinstance(question, Query) else self.analyze(question)
         if not query.terms or not self.passages or k <= 0:
             return []
         rows, scores = self.scores(query)
+        rows, scores = self._with_phrases(query, rows, scores, max(k, self.PHRASE_CANDIDATES))
         if rows.size > k:
             # Everything scoring at least the k-th best score, so ties at the cut stay ordered.
             kth = np.partition(scores, rows.size - k)[rows.size - k]
@@ -417,14 +644,15 @@ class SearchIndex:
         coverage = self._coverage(
             self._concept_weights(query, self._passages, 1), in_passage, size
         )
-        # Squared report-level idf: a question's rarest words decide whether a report is
-        # really about it (calibrated in answer.MIN_REPORT_COVERAGE).
-        report_coverage = self._coverage(
-            self._concept_weights(query, self._reports, 2), in_report, size
-        )
+        # How much of the question's content the report holds, each concept weighed by its
+        # information in the language generally (bot.rarity), not by this corpus's idf.
+        report_coverage = self._held(content_weights(query, self._reports), in_report, size)
+        evidence = self._evidence(query, in_report, size)
         hits = []
-        columns = (rows.tolist(), scores.tolist(), coverage, report_coverage)
-        for number, (row, score, covered, report_covered) in enumerate(zip(*columns, strict=True)):
+        columns = (rows.tolist(), scores.tolist(), coverage, report_coverage, evidence)
+        for number, (row, score, covered, report_covered, surprise) in enumerate(
+            zip(*columns, strict=True)
+        ):
             passage = self.passages[row]
             hits.append(
                 Hit(
@@ -434,6 +662,7 @@ class SearchIndex:
                     matched=tuple(t for t in query.weights if in_passage[t][number]),
                     coverage=covered,
                     report_coverage=report_covered,
+                    evidence=surprise,
                     position=row,
                 )
             )

@@ -27,6 +27,7 @@ class Match:
     start: int
     end: int
     thai: tuple[str, ...]
+    checked: bool = True  # from a hand-checked list, not from WordNet's broad senses
 
 
 def keys_header() -> str:
@@ -44,9 +45,13 @@ class Lexicon:
 
     entries: Mapping[str, str]
     english: frozenset[str] = frozenset()
+    thai: frozenset[str] = frozenset()  # first words of the Thai entries (everyday words)
+    checked: frozenset[str] = frozenset()  # keys from hand-checked sources
 
     @classmethod
-    def parse(cls, *sources: Iterable[str], english: Iterable[str] = ()) -> Lexicon:
+    def parse(
+        cls, *sources: Iterable[str], english: Iterable[str] = (), checked: int | None = None
+    ) -> Lexicon:
         """From `english<TAB>thai|thai` lines; an earlier source's entry wins over a later one.
 
         A source whose first line is `keys_header()` has its English already tokenized (the
@@ -54,7 +59,8 @@ class Lexicon:
         here. `english` lists English words known to exist, translatable or not (for spelling).
         """
         entries: dict[str, str] = {}
-        for lines in sources:
+        trusted: set[str] = set()
+        for number_of_source, lines in enumerate(sources):
             tokenized = False
             for number, line in enumerate(lines):
                 if number == 0 and line.rstrip("\n") == keys_header():
@@ -67,7 +73,11 @@ class Lexicon:
                 words = key.count(" ") + 1
                 if key and phrases and words <= MAX_PHRASE_WORDS and key not in entries:
                     entries[key] = phrases
-        return cls(entries, frozenset(word.strip().lower() for word in english))
+                    if checked is None or number_of_source < checked:
+                        trusted.add(key)
+        firsts = frozenset(key.split(" ", 1)[0] for key in entries if not key[:1].isascii())
+        words = frozenset(word.strip().lower() for word in english)
+        return cls(entries, words, firsts, frozenset(trusted))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -98,7 +108,7 @@ class Lexicon:
         position = 0
         while position < len(terms):
             found = None
-            if terms[position].isascii():
+            if terms[position].isascii() or terms[position] in self.thai:
                 for length in range(min(MAX_PHRASE_WORDS, len(terms) - position), 1, -1):
                     if thai := self.get(terms[position : position + length]):
                         found = Match(position, position + length, thai)
@@ -107,6 +117,10 @@ class Lexicon:
                     if thai := self._single(terms[position]):
                         found = Match(position, position + 1, thai)
             if found:
+                key = " ".join(terms[found.start : found.end])
+                forms = _base_forms(key) if found.end - found.start == 1 else [key]
+                if not any(form in self.checked for form in forms):
+                    found = Match(found.start, found.end, found.thai, checked=False)
                 matches.append(found)
                 position = found.end
             else:
@@ -127,10 +141,12 @@ def _base_forms(word: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    """The glossary and the WordNet lexicon shipped in bot/data (read once, ~1 s)."""
+    """The glossary, the Thai everyday words and the WordNet lexicon shipped in bot/data
+    (read once, ~1 s)."""
     data = resources.files("bot") / "data"
     glossary = (data / "glossary.tsv").read_text(encoding="utf-8").splitlines()
+    synonyms = (data / "synonyms.tsv").read_text(encoding="utf-8").splitlines()
     with lzma.open(str(data / "english_words.txt.xz"), "rt", encoding="utf-8") as handle:
         english = handle.read().split()
     with lzma.open(str(data / "en_th_lexicon.tsv.xz"), "rt", encoding="utf-8") as handle:
-        return Lexicon.parse(glossary, handle, english=english)
+        return Lexicon.parse(glossary, synonyms, handle, english=english, checked=2)

@@ -17,15 +17,20 @@ from bot.reports import Report
 TITLE = "title"
 INTRO = "intro"
 SOURCE = "source"
+SPECIAL = frozenset({TITLE, INTRO, SOURCE})
 
 MAX_CHARS = 1200  # longer paragraphs are cut into parts of at most this many characters
 SHORT_ITEM_CHARS = 160  # items shorter than this borrow their parent heading's words
+LIST_ITEM_CHARS = 60  # siblings this short, LIST_ITEMS or more in a row, are read as one list
+LIST_ITEMS = 3
 CONTEXT_CHARS = 200  # how much of the parent heading they borrow
 PARAGRAPH_CHARS = 700  # successive unnumbered paragraphs are joined up to this size
 CONTINUATION_CHARS = 40  # an unnumbered line this short continues the line before (a hard wrap)
 
-_NUMBERED = re.compile(r"(?P<label>\d{1,2}\.(?:\d{1,2}\.?)*)\s*(?=\S)")
-_PAREN_ITEM = re.compile(r"\((?P<label>\d{1,2})\)\s*(?=\S)")
+# `1.`, `1.2`, `1.2.3`, and `4.3)`: the label without its closing bracket.
+_NUMBERED = re.compile(r"(?P<label>\d{1,2}\.(?:\d{1,2}\.?)*)\)?\s*(?=\S)")
+# `(1)` and `1)`: a sub-item of the section above.
+_PAREN_ITEM = re.compile(r"(?:\((?P<label>\d{1,2})\)|(?P<bare>\d{1,2})\))\s*(?=\S)")
 _SOURCE_LINE = re.compile(r"ที่มา\s*[:：]")
 _TITLE_WORD = re.compile(r"เรื่อง\s*[:：]?\s*")
 _BREAKS = ("\n", ". ", "。", "  ", " ")
@@ -72,6 +77,36 @@ class _Block:
     section: str
     start: int
     end: int
+    first: str = ""  # for a run of list items read as one: the first item's section
+
+
+def _is_sibling(a: _Block, b: _Block) -> bool:
+    return a.section not in SPECIAL and _parent(a.section) == _parent(b.section)
+
+
+def _lists(blocks: list[_Block]) -> list[_Block]:
+    """Runs of at least LIST_ITEMS very short sibling items (a list of names, of places)
+    joined into one block `1–10`: each alone says too little to answer, together they do."""
+    joined: list[_Block] = []
+    at = 0
+    while at < len(blocks):
+        end = at
+        while (
+            end < len(blocks)
+            and blocks[end].end - blocks[end].start <= LIST_ITEM_CHARS
+            and _is_sibling(blocks[at], blocks[end])
+            and blocks[end].end - blocks[at].start <= MAX_CHARS
+        ):
+            end += 1
+        if end - at >= LIST_ITEMS:
+            first, last = blocks[at], blocks[end - 1]
+            label = f"{first.section}–{last.section}"
+            joined.append(_Block(label, first.start, last.end, first.section))
+            at = end
+        else:
+            joined.append(blocks[at])
+            at += 1
+    return joined
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:
@@ -108,7 +143,8 @@ def _blocks(text: str) -> list[_Block]:
             current = numbered["label"].rstrip(".")
             blocks.append(_Block(current, start + numbered.end(), end))
         elif paren and current:
-            blocks.append(_Block(f"{current}({paren['label']})", start + paren.end(), end))
+            label = paren["label"] or paren["bare"]
+            blocks.append(_Block(f"{current}({label})", start + paren.end(), end))
         elif len(line) < CONTINUATION_CHARS and len(blocks) > 1 and blocks[-1].section != SOURCE:
             blocks[-1] = _Block(blocks[-1].section, blocks[-1].start, end)
         else:
@@ -148,11 +184,17 @@ def split_report(report: Report) -> list[Passage]:
     blocks = _blocks(text)
     by_section = {block.section: block for block in reversed(blocks)}
     passages = []
-    for block in blocks:
+    previous: _Block | None = None
+    for block in _lists(blocks):
         context = ""
-        parent = by_section.get(_parent(block.section))
-        if parent and block.end - block.start < SHORT_ITEM_CHARS:
+        parent = by_section.get(_parent(block.first or block.section))
+        if parent is None and block.first and previous is not None:
+            # A list at the top level is introduced by the paragraph before it
+            # (`...แต่งตั้งกรรมการ จำนวน 10 คน ดังนี้`).
+            parent = previous
+        if parent and (block.end - block.start < SHORT_ITEM_CHARS or block.first):
             context = text[parent.start : min(parent.end, parent.start + CONTEXT_CHARS)]
+        previous = block
         for start, end in _cut(text, block.start, block.end):
             passages.append(Passage(report.doc_id, block.section, text, start, end, context))
     return passages

@@ -27,6 +27,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
@@ -46,7 +48,7 @@ from bot.reports import Report
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # 4: reports carry their item number, section heading and chair
+FORMAT_VERSION = 5  # 4: reports carry item number, section and chair; 5: short lists joined
 PARALLEL_FROM = 4000  # passages; fewer are tokenized in this process
 CHUNK = 1000  # passages per task sent to a worker process
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
@@ -73,10 +75,33 @@ class Built:
     seconds: float
 
 
+# The code and data whose every change can change what a cache holds: how reports are read,
+# cut into passages, tokenized, which facts they state, and how BM25 weighs them.
+SHAPING_SOURCES = (
+    "meetings.py",
+    "reports.py",
+    "passages.py",
+    "text.py",
+    "facts.py",
+    "bm25.py",
+    "data/thai_words.txt",
+)
+
+
+@lru_cache(maxsize=1)
+def _sources_hash() -> str:
+    package = resources.files("bot")
+    digest = hashlib.sha256()
+    for name in SHAPING_SOURCES:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def signature() -> str:
-    """What the stored tokens depend on: this format, the tokenizer and its libraries."""
+    """What a cache depends on: this format, the code and data that shape passages, tokens,
+    facts and weights, and the tokenizer's libraries. Any change means a rebuild."""
     return (
-        f"format {FORMAT_VERSION}; tokens {text.TOKENS_VERSION}; "
+        f"format {FORMAT_VERSION}; tokens {text.TOKENS_VERSION}; sources {_sources_hash()}; "
         f"pythainlp {version('pythainlp')}; nlpo3 {version('nlpo3')}"
     )
 
@@ -307,6 +332,7 @@ def save(
         "notices": [asdict(note) for note in built.corpus.notices],
         "hashes": [content_hash(report) for report in reports],
         "vocabulary": list(tokens.vocabulary),
+        "abbreviations": dict(index.abbreviation_table),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     old = folder.with_name(folder.name + ".old")
@@ -384,6 +410,15 @@ def _postings(arrays: Any, prefix: str, vocabulary: dict[str, int]) -> Postings:
     return postings
 
 
+def _abbreviations(manifest: dict[str, Any]) -> dict[str, str]:
+    table = manifest.get("abbreviations")
+    if not isinstance(table, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+    ):
+        raise CacheError("corrupt cache: abbreviations are not a table")
+    return table
+
+
 def _reports(folder: Path) -> list[Report]:
     with (folder / "reports.jsonl").open(encoding="utf-8") as handle:
         rows = map(json.loads, handle)
@@ -453,6 +488,7 @@ def load(folder: Path, paths: Sequence[Path]) -> Built:
         default_lexicon(),
         facts,
         spans,
+        _abbreviations(manifest),
     )
     return Built(index, _corpus(manifest, reports), "cache", time.perf_counter() - started)
 

@@ -7,11 +7,16 @@ same words in a question produce the same terms.
 from __future__ import annotations
 
 import re
+import tempfile
 import unicodedata
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Literal, NamedTuple
 
 from pythainlp.corpus import thai_stopwords, thai_words
+from pythainlp.corpus.th_en_translit import get_transliteration_dict
+from pythainlp.tokenize.nlpo3 import load_dict as load_dictionary
 from pythainlp.tokenize.nlpo3 import segment as segment_thai
 from pythainlp.util import normalize as thai_normalize
 
@@ -23,7 +28,8 @@ Language = Literal["th", "en", "mixed"]
 # needs (rejoining numbers, stripping spaces), a fifth of the cost of indexing.
 # Bump whenever tokenize() would give different terms for the same text: cached indexes made
 # with another version are then rebuilt rather than trusted (bot/store.py).
-TOKENS_VERSION = 3
+TOKENS_VERSION = 4  # 4: the project's own words beside pythainlp's (bot/data/thai_words.txt)
+DICTIONARY_NAME = "thaigov-qa-bot"
 MIN_COMPOUND_CHARS = 9  # dictionary words this long are checked for being compounds
 MIN_PART_CHARS = 3
 NOMINALISERS = ("การ", "ความ")  # prefixes the segmenter may attach to the wrong neighbour
@@ -160,8 +166,37 @@ def _word_spans(piece: str) -> tuple[Span, ...]:
 
 
 @lru_cache(maxsize=1)
+def _extra_words() -> frozenset[str]:
+    """Words pythainlp's dictionary lacks (bot/data/thai_words.txt): everyday words such as
+    แอป, and the abbreviations the cabinet archive defines (กสม., สสว.), kept whole."""
+    lines = (resources.files("bot") / "data" / "thai_words.txt").read_text("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
 def _words() -> frozenset[str]:
-    return frozenset(thai_words())
+    return frozenset(thai_words()) | _extra_words()
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> str:
+    """The name under which nlpo3 holds pythainlp's words and ours (loaded once a process)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "words.txt")
+        path.write_text("\n".join(sorted(_words())), encoding="utf-8")
+        if not load_dictionary(str(path), DICTIONARY_NAME):
+            raise RuntimeError(f"nlpo3 could not load the word list {path}")
+    return DICTIONARY_NAME
+
+
+def is_thai_word(term: str) -> bool:
+    """Whether a Thai term is a dictionary word (pythainlp's or the project's)."""
+    return term in _words()
+
+
+def segment_words(run: str) -> list[str]:
+    """A run of Thai text cut into words (nlpo3, with the project's dictionary)."""
+    return segment_thai(run, custom_dict=_dictionary())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -220,7 +255,7 @@ def _segment_thai(run: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     position = 0
     previous = -1  # where the word before this one starts, if it touches this one
-    for piece in segment_thai(run):
+    for piece in segment_words(run):
         start = run.find(piece, position)
         position = start + len(piece)
         word = _word_spans(piece)
@@ -299,6 +334,34 @@ def analyze(text: str) -> list[Token]:
         for term, start, end in _spans(match.lastgroup or "", match.group()):
             tokens.append(Token(term, offset + start, offset + end))
     return tokens
+
+
+@lru_cache(maxsize=1)
+def transliterations() -> dict[str, tuple[str, ...]]:
+    """Thai words written from English (คลาวด์, แอป) -> the English words, as index terms
+    (pythainlp's Thai-English transliteration dictionary)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for thai, entry in get_transliteration_dict().items():
+        english = tuple(dict.fromkeys(stem_english(word.lower()) for word in entry["en"]))
+        if english:
+            table[_thai_term(thai)] = english
+    return table
+
+
+@lru_cache(maxsize=1)
+def thai_word_counts() -> dict[str, int]:
+    """How often each Thai word occurs in the Thai National Corpus (33.5 million words, shipped
+    with pythainlp), keyed by the word as an index term."""
+    counts: dict[str, int] = {}
+    # Read from the file pythainlp ships (its own reader keeps a second copy for good).
+    listing = (resources.files("pythainlp.corpus") / "tnc_freq.txt").read_text("utf-8")
+    for line in listing.splitlines():
+        word, _, count = line.partition("\t")
+        if count.isdigit():
+            # The corpus's words are already in normal form; index terms also drop dots (ครม.).
+            term = word.replace(".", "")
+            counts[term] = counts.get(term, 0) + int(count)
+    return counts
 
 
 @lru_cache(maxsize=1)

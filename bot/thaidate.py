@@ -146,3 +146,41 @@ def find_period(text: str) -> Period | None:
         if 1900 <= year <= 2200:
             return Period(year)
     return None
+
+
+# How questions write dates, and how reports write them: `ต.ค. 63` is `ตุลาคม 2563`, `ปี 63`
+# and `ปีงบ 66` are `ปี 2563` and `ปีงบประมาณ 2566`, `ปี 63-65` is `ปี 2563-2565`.
+_SHORT_YEAR = r"(?P<year>[0-9๐-๙]{2})(?![0-9๐-๙.,])"
+_RANGE_END = r"(?:\s*[-–/]\s*(?P<end>[0-9๐-๙]{2})(?![0-9๐-๙.,]))?"
+_ABBREVIATED_MONTH = re.compile(
+    "(?P<month>" + "|".join(re.escape(name) for name in THAI_MONTH_ABBREVIATIONS) + ")"
+)
+_MONTH_SHORT_YEAR = re.compile(
+    rf"(?P<month>{_MONTH_PATTERN})\s*(?:พ\.ศ\.\s*)?{_SHORT_YEAR}{_RANGE_END}"
+)
+_MARKED_SHORT_YEAR = re.compile(
+    rf"(?P<mark>ปีงบประมาณ|ปีงบ|ปีการศึกษา|ปี|พ\.ศ\.)\s*{_SHORT_YEAR}{_RANGE_END}"
+)
+_MARKS = {"ปีงบ": "ปีงบประมาณ"}
+
+
+def _full_year(short: str) -> str:
+    return str(2500 + int(short.translate(_THAI_DIGITS)))
+
+
+def expand_dates(question: str) -> str:
+    """The question with its short dates written out as reports write them.
+
+    Months written short become whole (`มี.ค.` -> มีนาคม); a two-digit year after a month or
+    after ปี, ปีงบ, ปีการศึกษา, พ.ศ. becomes a Buddhist Era year (63 -> 2563), and so does the
+    end of a range (`ปี 63-65`, `ปี 62/63`). Other numbers are left alone.
+    """
+
+    def whole_year(match: re.Match[str], head: str) -> str:
+        end = match["end"]
+        tail = f"-{_full_year(end)}" if end else ""
+        return f"{head} {_full_year(match['year'])}{tail}"
+
+    text = _ABBREVIATED_MONTH.sub(lambda m: THAI_MONTHS[_MONTH_NUMBER[m["month"]] - 1], question)
+    text = _MONTH_SHORT_YEAR.sub(lambda m: whole_year(m, m["month"]), text)
+    return _MARKED_SHORT_YEAR.sub(lambda m: whole_year(m, _MARKS.get(m["mark"], m["mark"])), text)

@@ -54,9 +54,7 @@ def test_the_default_corpus_answers_from_the_archive_with_item_citations() -> No
     citation = json.loads(english.stdout)["excerpts"][0]["citation"]
     assert citation["item_no"] == 7 and citation["heading"] == "เศรษฐกิจ-สังคม"
     assert citation["doc_id"] == "thaigov-99008-07" and citation["meeting_date"] == "2025-07-29"
-    assert "item 7 (economy and society) · §1 · 29 July 2025" in _bot(
-        "ask", "Tomorrowland music festival"
-    ).stdout
+    assert "item 7 (economy and society) · §" in _bot("ask", "Tomorrowland music festival").stdout
 
 
 def test_ask_in_english_with_json_output() -> None:

@@ -183,3 +183,12 @@ def test_a_truncated_words_file_is_not_trusted(folder: Path, tmp_path: Path) -> 
     spans = cache / store.SPANS
     spans.write_bytes(spans.read_bytes()[:-5])
     assert store.load_or_build([folder], cache).how.startswith("built")
+
+
+def test_the_signature_covers_the_code_and_data_that_shape_a_cache() -> None:
+    """A change to how passages are cut, tokens made or facts found must rebuild the cache
+    (an unchanged corpus once kept serving passages of an older rule)."""
+    package = Path(store.__file__).parent
+    assert all((package / name).is_file() for name in store.SHAPING_SOURCES)
+    assert {"passages.py", "text.py", "facts.py", "bm25.py"} <= set(store.SHAPING_SOURCES)
+    assert f"sources {store._sources_hash()}" in store.signature()

@@ -1,0 +1,113 @@
+"""How questions are read: short dates, everyday words, abbreviations, words written from
+English, typos that are not typos, phrases, and whether a report answers at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.abbreviations import defined, full_names
+from bot.answer import ask, best_sentences
+from bot.index import SearchIndex
+from bot.rarity import information, is_filler
+from bot.reports import Report
+from bot.text import segment_words, tokenize
+from bot.thaidate import expand_dates
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("ส.ค. 63 ใครได้เป็นเลขานุการ", "สิงหาคม 2563 ใครได้เป็นเลขานุการ"),
+        ("งบบัตรทองปีงบ 66", "งบบัตรทองปีงบประมาณ 2566"),
+        ("แผนปี 63-65", "แผนปี 2563-2565"),
+        ("ต.ค.63 - ม.ค. 64", "ตุลาคม 2563 - มกราคม 2564"),
+        ("อายุ 63 ปี วงเงิน 66 ล้าน", "อายุ 63 ปี วงเงิน 66 ล้าน"),  # not years
+        ("ปี 2563", "ปี 2563"),
+    ],
+)
+def test_short_dates_are_written_out_as_reports_write_them(written: str, read: str) -> None:
+    assert expand_dates(written) == read
+
+
+def test_question_words_weigh_nothing_and_rare_words_much() -> None:
+    assert is_filler("อะไร") and is_filler("บ้าง") and is_filler("ครม") and is_filler("today")
+    assert information("พูดถึง") == 0.0
+    assert information("อัจฉริยะ") > information("ปี") > 0  # rare beats common
+    assert information("ไทยชนะ") > information("อัจฉริยะ")  # unseen in general Thai: rarest
+    assert information("propose") > information("china") > 0
+
+
+def test_everyday_words_and_abbreviations_stay_whole() -> None:
+    assert segment_words("แอปไทยชนะ") == ["แอป", "ไทย", "ชนะ"]
+    assert segment_words("ของกสม.") == ["ของ", "กสม."]
+    assert tokenize("บอร์ด สสว.") == ["บอร์ด", "สสว"]
+
+
+ARCHIVE = [
+    Report(
+        "sme",
+        "แต่งตั้งกรรมการ",
+        "เรื่อง แต่งตั้งกรรมการ\nสำนักงานส่งเสริมวิสาหกิจขนาดกลางและขนาดย่อม (สสว.) เสนอแต่งตั้ง\n"
+        "ตามที่สำนักงานส่งเสริมวิสาหกิจขนาดกลางและขนาดย่อม (สสว.) เสนอ",
+    ),
+    Report("wage", "ค่าจ้างขั้นต่ำ", "เรื่อง ค่าจ้างขั้นต่ำ\nกำหนดอัตราค่าจ้างขั้นต่ำวันละ 400 บาท"),
+    Report("flood", "อุทกภัย", "เรื่อง อุทกภัย\nช่วยเหลือผู้ประสบอุทกภัยครัวเรือนละ 9,000 บาท"),
+    Report("cloud", "ดิจิทัล", "เรื่อง ดิจิทัล\nส่งเสริมการใช้ Cloud Computing ในภาครัฐ"),
+]
+
+
+def test_abbreviations_are_mined_with_their_full_names() -> None:
+    texts = [report.text for report in ARCHIVE]
+    assert defined(texts) == ["สสว."]
+    assert full_names(texts, segment_words) == {
+        "สสว.": "สำนักงานส่งเสริมวิสาหกิจขนาดกลางและขนาดย่อม"
+    }
+
+
+@pytest.fixture(scope="module")
+def archive() -> SearchIndex:
+    return SearchIndex.from_reports(ARCHIVE)
+
+
+@pytest.mark.parametrize(
+    ("question", "doc"),
+    [
+        ("ค่าแรงขั้นต่ำวันละเท่าไหร่", "wage"),  # everyday word -> ค่าจ้าง
+        ("น้ำท่วมได้เงินช่วยเหลือเท่าไร", "flood"),  # น้ำท่วม -> อุทกภัย
+        ("ใช้คลาวด์ในภาครัฐไหม", "cloud"),  # written from English -> Cloud
+        ("ส่งเสริมวิสาหกิจขนาดกลางและขนาดย่อม แต่งตั้ง", "sme"),
+    ],
+)
+def test_everyday_wording_finds_the_official_one(
+    archive: SearchIndex, question: str, doc: str
+) -> None:
+    answer = ask(archive, question)
+    assert answer.found and answer.excerpts[0].citation.doc_id == doc
+
+
+def test_a_dictionary_word_is_never_corrected(archive: SearchIndex) -> None:
+    assert ask(archive, "เรื่องค่าจ้างขั้นต่ำ").corrections == ()
+    assert ask(archive, "ค่าจ้างขั้นตำ").corrections == (("ขั้นตำ", "ขั้นต่ำ"),)
+
+
+def test_questions_the_reports_do_not_answer_are_declined(archive: SearchIndex) -> None:
+    for question in ("สูตรต้มยำกุ้งน้ำข้น", "best pizza recipe", "สวัสดีครับ", "ทดสอบ"):
+        assert not ask(archive, question).found, question
+
+
+def test_the_words_side_by_side_outrank_the_same_words_apart() -> None:
+    together = Report("together", "ก", "เรื่อง ก\nโครงการรถไฟความเร็วสูงสายใหม่ ระยะแรก")
+    apart = Report("apart", "ข", "เรื่อง ข\nรถไฟสายเก่าเปิดแล้ว ส่วนความเร็วของเครื่องบินสูงขึ้น")
+    index = SearchIndex.from_reports([apart, together])
+    assert index.search("รถไฟความเร็วสูง", k=1)[0].report.doc_id == "together"
+
+
+def test_an_excerpt_shows_the_amount_asked_for() -> None:
+    text = (
+        "คณะรัฐมนตรีอนุมัติการจัดงานมหกรรมพืชสวนโลกจังหวัดอุดรธานี เพื่อส่งเสริมการท่องเที่ยว"
+        "และเศรษฐกิจของภาคตะวันออกเฉียงเหนือ\nภายใต้กรอบวงเงิน 2,500 ล้านบาท ตามที่เสนอ"
+        "โดยให้กรมวิชาการเกษตรเป็นผู้ดำเนินการ"
+    )
+    weights = {"พืชสวนโลก": 5.0, "อุดรธานี": 4.0, "งบ": 1.0}
+    chosen = [text[a:b] for a, b in best_sentences(text, weights, fact="amount")]
+    assert any("2,500 ล้านบาท" in sentence for sentence in chosen)
