@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gzip
 import json
 import logging
+import lzma
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -15,9 +17,10 @@ from typing import Any
 from bot import archive, bench, store
 from bot.answer import Answer, ask
 from bot.config import LOG_LEVELS, SettingsError, load_settings
-from bot.corpus import CorpusError, read_posts
+from bot.corpus import CorpusError, jsonl_lines, read_posts
 from bot.engine import build, describe_load
 from bot.evaluate import (
+    Question,
     QuestionFormatError,
     outcome_record,
     parse_question,
@@ -27,6 +30,7 @@ from bot.evaluate import (
 )
 from bot.index import SearchIndex
 from bot.render import to_text
+from bot.squad import as_unanswerable, is_squad, read_squad
 from bot.store import default_cache_dir
 
 log = logging.getLogger("bot")
@@ -75,19 +79,56 @@ def command_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_eval(args: argparse.Namespace) -> int:
-    """Evaluate a question file and print the metrics table and a JSON summary line."""
-    questions = []
-    with args.questions.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
+def _question_records(path: Path) -> list[dict[str, Any]]:
+    """The JSON objects of a question file (.jsonl, .jsonl.gz or .jsonl.xz), one per line."""
+    records = []
+    try:
+        for number, line in enumerate(jsonl_lines(path), start=1):
             if line.strip():
                 try:
-                    question = parse_question(json.loads(line))
-                except (json.JSONDecodeError, QuestionFormatError) as error:
-                    raise SystemExit(f"{args.questions}:{number}: {error}") from None
-                if not args.half or question.half == args.half:
-                    questions.append(question)
-    index = load_index(_corpus_paths(args.corpus))
+                    record = json.loads(line.decode("utf-8-sig"))
+                except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                    raise SystemExit(f"{path}:{number}: {error}") from None
+                if not isinstance(record, dict):
+                    raise SystemExit(f"{path}:{number}: not a JSON object")
+                records.append(record)
+    except (EOFError, lzma.LZMAError, gzip.BadGzipFile) as error:
+        raise SystemExit(f"{path}: unreadable ({error})") from None
+    return records
+
+
+def _eval_set(args: argparse.Namespace) -> tuple[SearchIndex, list[Question]]:
+    """The questions to ask and the index to ask them of.
+
+    A SQuAD-shaped file (iapp-wiki-qa) is asked of its own paragraphs (with those of any
+    --paragraphs files), or, with --unanswerable, of the corpus as questions it cannot answer.
+    """
+    records = _question_records(args.questions)
+    if records and is_squad(records[0]):
+        try:
+            squad = read_squad(records)
+            extra = [read_squad(_question_records(path)).paragraphs for path in args.paragraphs]
+        except QuestionFormatError as error:
+            raise SystemExit(f"{args.questions}: {error}") from None
+        questions = list(squad.questions[: args.limit])
+        if args.unanswerable:
+            return load_index(_corpus_paths(args.corpus)), as_unanswerable(questions)
+        paragraphs = {p.doc_id: p for p in (*squad.paragraphs, *(p for ps in extra for p in ps))}
+        return SearchIndex.from_reports(list(paragraphs.values())), questions
+    questions = []
+    for number, record in enumerate(records, start=1):
+        try:
+            question = parse_question(record)
+        except QuestionFormatError as error:
+            raise SystemExit(f"{args.questions}:{number}: {error}") from None
+        if not args.half or question.half == args.half:
+            questions.append(question)
+    return load_index(_corpus_paths(args.corpus)), questions[: args.limit]
+
+
+def command_eval(args: argparse.Namespace) -> int:
+    """Evaluate a question file and print the metrics table and a JSON summary line."""
+    index, questions = _eval_set(args)
     outcomes = run(index, questions, k=args.k)
     if args.out:
         with args.out.open("w", encoding="utf-8") as handle:
@@ -235,7 +276,11 @@ def parser() -> argparse.ArgumentParser:
     eval_parser = commands.add_parser(
         "eval", parents=[common], help="measure retrieval on a question file"
     )
-    eval_parser.add_argument("questions", type=Path, help="JSONL question file")
+    eval_parser.add_argument(
+        "questions",
+        type=Path,
+        help="JSONL question file (.jsonl, .jsonl.gz, .jsonl.xz); SQuAD-shaped ones too",
+    )
     eval_parser.add_argument("--corpus", type=Path, action="append", help=corpus_help)
     eval_parser.add_argument("--k", type=int, default=10, help="hits kept per question")
     eval_parser.add_argument("--out", type=Path, help="write one JSON line per question here")
@@ -244,6 +289,19 @@ def parser() -> argparse.ArgumentParser:
     )
     eval_parser.add_argument(
         "--by-kind", action="store_true", help="a row per question kind as well"
+    )
+    eval_parser.add_argument("--limit", type=int, help="only the first N questions")
+    eval_parser.add_argument(
+        "--paragraphs",
+        type=Path,
+        action="append",
+        default=[],
+        help="SQuAD-shaped file whose paragraphs join the searched ones (repeatable)",
+    )
+    eval_parser.add_argument(
+        "--unanswerable",
+        action="store_true",
+        help="SQuAD-shaped questions: ask them of --corpus, which cannot answer them",
     )
     eval_parser.set_defaults(handler=command_eval)
     return main_parser

@@ -92,7 +92,8 @@ def walk(root: Path) -> Iterator[Path]:
             yield Path(folder, name)
 
 
-def _jsonl_lines(path: Path) -> Iterator[bytes]:
+def jsonl_lines(path: Path) -> Iterator[bytes]:
+    """The raw lines of a .jsonl file, or of one compressed as .jsonl.gz or .jsonl.xz."""
     opener = {".jsonl.gz": gzip.open, ".jsonl.xz": lzma.open}.get(_suffix(path), open)
     with opener(path, "rb") as handle:
         yield from handle
@@ -102,7 +103,7 @@ def _read_jsonl(path: Path, label: str, notices: list[FileNote]) -> list[Report]
     reports: list[Report] = []
     bad: list[str] = []
     empty_posts = 0
-    for number, raw in enumerate(_jsonl_lines(path), start=1):
+    for number, raw in enumerate(jsonl_lines(path), start=1):
         if not raw.strip():
             continue
         try:
@@ -180,7 +181,7 @@ def _posts_in_jsonl(path: Path, label: str) -> tuple[list[RawPost], list[int]]:
     """The posts of a meetings JSONL (`text`, `path`, `url`), and the lines holding none."""
     posts: list[RawPost] = []
     others: list[int] = []
-    for number, raw in enumerate(_jsonl_lines(path), start=1):
+    for number, raw in enumerate(jsonl_lines(path), start=1):
         if not raw.strip():
             continue
         try:

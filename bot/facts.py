@@ -7,7 +7,9 @@ the index lifts it a little (SearchIndex.FACT_BOOST).
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from bot.thaidate import ENGLISH_MONTHS, THAI_MONTH_ABBREVIATIONS, THAI_MONTHS
@@ -42,6 +44,24 @@ def asked_fact(question: str) -> Fact | None:
     if _ASKS_AMOUNT.search(question):
         return "amount"
     return None
+
+
+# A word for a time that only asks when ("วันที่" in "วันที่เท่าไร", "year" in "what year") says
+# nothing about what the question is about.
+_TIME_WORDS = frozenset("วันที่ วัน เดือน ปี ช่วง เวลา date day month year time".split())
+_THAI_ASKING = frozenset("ไหน ใด เท่าไร เท่าไหร่ อะไร".split())
+_ENGLISH_ASKING = frozenset(("what", "which"))
+
+
+def asking_words(words: Sequence[str]) -> frozenset[str]:
+    """The time words of a question's words (all of them, in order) that only ask when."""
+    asking = set()
+    for word, after in itertools.pairwise(words):
+        if word in _TIME_WORDS and after in _THAI_ASKING:
+            asking.add(word)
+        if word in _ENGLISH_ASKING and after in _TIME_WORDS:
+            asking.add(after)
+    return frozenset(asking)
 
 
 def states(text: str, fact: Fact) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 from bot import text
 from bot.abbreviations import both_ways, full_names
 from bot.bm25 import Postings, TermIds
-from bot.facts import FACTS, Fact, asked_fact, stated
+from bot.facts import FACTS, Fact, asked_fact, asking_words, stated
 from bot.lexicon import Lexicon, default_lexicon
 from bot.passages import Passage, split_report
 from bot.rarity import information
@@ -82,6 +82,8 @@ class Concept:
     # How sure its renderings are: 1 from hand-checked lists, less from WordNet's broad senses
     # (showtime -> ยุคแรก). A concept held only through a rendering counts this much of it.
     trust: float = 1.0
+    # A misspelt word's correction is a guess: held, it counts `trust` of the concept.
+    guessed: bool = False
 
     def sets(self) -> tuple[tuple[str, ...], ...]:
         """The term sets that stand for this concept."""
@@ -117,8 +119,9 @@ def content_weights(query: Query, postings: Postings) -> list[tuple[Weighted, fl
     information in general language: the most telling of its own words (filler words: 0)."""
     weighted = []
     for concept in query.concepts:
+        own = set(concept.words)
         sets = tuple(
-            (terms, 1.0 if set(terms) <= set(concept.words) else concept.trust)
+            (terms, 1.0 if set(terms) <= own and not concept.guessed else concept.trust)
             for terms in concept.sets()
             if all(postings.frequency(t) for t in terms)
         )
@@ -153,6 +156,7 @@ class SearchIndex:
     # question's own word, a little less.
     SYNONYM_WEIGHT = 0.8
     BROAD_SENSE_TRUST = 0.5
+    GUESS_TRUST = 0.5  # a corrected spelling holds the question's word only perhaps
     # A pair of the question's neighbouring words found side by side adds this share of the
     # rarer one's idf, among the best PHRASE_CANDIDATES passages by BM25.
     PHRASE_WEIGHT = 1.0
@@ -375,7 +379,7 @@ class SearchIndex:
 
     def analyze(self, question: str) -> Query:
         """The question's terms, Thai translations of its English words, and its concepts."""
-        written_out = expand_dates(text.clean(question))
+        written_out = expand_dates(text.unstretch(text.clean(question)))
         tokens = text.analyze(written_out)
         lexicon = self.lexicon
 
@@ -386,6 +390,7 @@ class SearchIndex:
         corrections: list[tuple[str, str]] = []
         corrected = correct_tokens(tokens, self._popularity, known, corrections, self._known)
         terms = tuple(term for term in corrected if text.is_index_term(term))
+        guesses = {fixed for _, fixed in corrections}
         translations: dict[str, float] = {}
         concepts = []
         translated: set[int] = set()
@@ -408,7 +413,10 @@ class SearchIndex:
                 translations[term] = max(translations.get(term, 0.0), weight)
             groups = tuple((term,) for term in own) + self._renderings(match.thai)
             trust = 1.0 if match.checked else self.BROAD_SENSE_TRUST
-            concepts.append(Concept(terms[match.start : match.end], own | thai, groups, trust))
+            guess = not guesses.isdisjoint(own)
+            trust = min(trust, self.GUESS_TRUST) if guess else trust
+            concept = Concept(terms[match.start : match.end], own | thai, groups, trust, guess)
+            concepts.append(concept)
             translated.update(range(match.start, match.end))
             english_rendered = english_rendered or (english and bool(thai))
         for position, term in enumerate(terms):
@@ -431,7 +439,11 @@ class SearchIndex:
         for position, term in enumerate(terms):
             if position not in translated and term not in seen:
                 seen.add(term)
-                concepts.append(Concept((term,), {term: 1.0}))
+                guess = term in guesses
+                trust = self.GUESS_TRUST if guess else 1.0
+                concepts.append(Concept((term,), {term: 1.0}, trust=trust, guessed=guess))
+        asking = asking_words(corrected)
+        concepts = [concept for concept in concepts if not asking.issuperset(concept.words)]
         translations = {t: w for t, w in translations.items() if t not in terms}
         weights = {term: self._passages.idf(term) for term in terms}
         weights |= {term: self._passages.idf(term) * w for term, w in translations.items()}
@@ -603,7 +615,6 @@ class SearchIndex:
         # A corpus about what the question asks (thirty smart-city reports asked "smart city")
         # matches it everywhere: no chance at work there.
         return [math.inf if sure else value for value, sure in zip(found, topical, strict=True)]
-        return found
 
     @staticmethod
     def _held(

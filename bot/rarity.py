@@ -43,7 +43,10 @@ NUMBER_BITS = 10.0  # a number the question names (a year, an amount): as tellin
 
 
 def is_filler(term: str) -> bool:
-    """Whether a term only asks or frames the question."""
+    """Whether a term only asks or frames the question, or is a lone letter (a list's ก,
+    a fragment the segmenter cut off) that says nothing by itself."""
+    if len(term) == 1 and not term.isdigit():
+        return True
     return term in QUESTION_WORDS or term in FRAME_WORDS or term in NOW_WORDS
 
 

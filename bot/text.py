@@ -113,6 +113,16 @@ def clean(text: str) -> str:
     return _FORMAT_CHARACTERS.sub("", text)
 
 
+# Chat stretches a Thai letter for emphasis (มากกกก, ค่าาาา, ไหมมมม). Three in a row are
+# words (ททท., งงงวย, ไอออน); four are in two idioms of pythainlp's 62,000 words (เออออ).
+_STRETCHED = re.compile(r"([\u0e01-\u0e4e])\1{3,}")
+
+
+def unstretch(text: str) -> str:
+    """มากกกก -> มาก: a Thai letter repeated four or more times counts once."""
+    return _STRETCHED.sub(r"\1", text)
+
+
 def thai_digits_to_arabic(text: str) -> str:
     """๒๕๖๓ -> 2563, character for character so offsets stay valid."""
     # translate() looks up every character; most passages hold no Thai digit at all.

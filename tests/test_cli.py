@@ -158,3 +158,63 @@ def test_log_levels_are_checked_on_the_command_line(tmp_path: Path) -> None:
     assert wrong.returncode == 2
     assert "use DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'loud'" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+_PARAGRAPHS = (
+    ("แม่น้ำโขง", "แม่น้ำโขงไหลผ่านหกประเทศ มีความยาวประมาณ 4,900 กิโลเมตร ต้นน้ำอยู่ที่ที่ราบสูงทิเบต"),
+    ("แมวสีสวาด", "แมวสีสวาดหรือแมวโคราชมีขนสีเทาเงิน ถิ่นกำเนิดอยู่ที่จังหวัดนครราชสีมา"),
+    ("ทุเรียน", "ทุเรียนพันธุ์หมอนทองปลูกมากที่จังหวัดจันทบุรี ผลสุกมีกลิ่นแรง"),
+)
+
+
+def _squad_file(path: Path) -> Path:
+    """A SQuAD-shaped question file (iapp-wiki-qa's fields), written by hand, compressed."""
+    import lzma
+
+    questions = (
+        ("แม่น้ำโขงยาวกี่กิโลเมตร", 0, "4,900 กิโลเมตร"),
+        ("แมวโคราชขนสีอะไร", 1, "สีเทาเงิน"),
+        ("ทุเรียนหมอนทองปลูกมากที่จังหวัดไหน", 2, "จันทบุรี"),
+    )
+    lines = []
+    for number, (question, paragraph, answer) in enumerate(questions, start=1):
+        title, context = _PARAGRAPHS[paragraph]
+        lines.append(
+            json.dumps(
+                {
+                    "question_id": f"q{number}",
+                    "title": title,
+                    "context": context,
+                    "question": question,
+                    "answers": {"text": [answer], "answer_start": [context.index(answer)]},
+                },
+                ensure_ascii=False,
+            )
+        )
+    path.write_bytes(lzma.compress(("\n".join(lines) + "\n").encode("utf-8")))
+    return path
+
+
+def test_eval_asks_squad_shaped_sets_of_their_own_paragraphs(tmp_path: Path) -> None:
+    squad = _squad_file(tmp_path / "wiki-qa.jsonl.xz")
+    own = _bot("eval", str(squad), "--log-level", "WARNING")
+    assert own.returncode == 0, own.stderr
+    summary = json.loads(own.stdout.strip().splitlines()[-1])
+    assert summary["all"]["questions"] == 3 and summary["all"]["hit@1"] == 1.0
+    assert summary["all"]["answerable_abstained"] == 0.0
+    elsewhere = _bot("eval", str(squad), "--unanswerable", "--corpus", str(SEED), "--limit", "2")
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    summary = json.loads(elsewhere.stdout.strip().splitlines()[-1])
+    assert summary["all"]["questions"] == 2 and summary["all"]["unanswerable_abstained"] == 1.0
+
+
+def test_eval_of_a_broken_question_file_names_the_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "question": "ข้าว", "doc": null}\n[1, 2]\n', encoding="utf-8")
+    result = _bot("eval", str(broken), "--corpus", str(SEED))
+    assert result.returncode == 1 and f"{broken}:2: not a JSON object" in result.stderr
+    truncated = tmp_path / "cut.jsonl.xz"
+    truncated.write_bytes(_squad_file(tmp_path / "whole.jsonl.xz").read_bytes()[:40])
+    result = _bot("eval", str(truncated))
+    assert result.returncode == 1 and "unreadable" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -153,9 +153,7 @@ def test_a_folder_of_raw_meeting_posts_loads_as_their_items(tmp_path: Path) -> N
     ]
     (tmp_path / "meetings.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     from_jsonl = load_corpus([tmp_path])
-    assert sorted(r.doc_id for r in from_jsonl.reports) == sorted(
-        r.doc_id for r in corpus.reports
-    )
+    assert sorted(r.doc_id for r in from_jsonl.reports) == sorted(r.doc_id for r in corpus.reports)
     assert _notes(from_jsonl.notices) == {
         "meetings.jsonl": "1 meeting post(s) skipped: header only, no item"
     }

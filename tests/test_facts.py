@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.facts import asked_fact, states
+from bot.facts import asked_fact, asking_words, states
 from bot.index import SearchIndex
 from bot.passages import Passage
 from bot.reports import Report
-from bot.text import tokenize
+from bot.text import analyze, tokenize
 
 
 def test_questions_say_which_fact_they_ask_for() -> None:
@@ -15,6 +15,18 @@ def test_questions_say_which_fact_they_ask_for() -> None:
     assert asked_fact("ชดเชยกี่ลำ ใช้เงินเท่าไร") == "amount"
     assert asked_fact("How much was the budget?") == "amount"
     assert asked_fact("เมืองอัจฉริยะ") is None
+
+
+def test_time_words_that_only_ask_when_are_not_the_subject() -> None:
+    words = [token.term for token in analyze("วันช้างไทยคือวันที่เท่าไร")]
+    assert asking_words(words) == {"วันที่"}
+    assert asking_words("what year did the cabinet approve it".split()) == {"year"}
+    assert asking_words([token.term for token in analyze("ประชุมวันที่ 12 ตุลาคม")]) == set()
+    index = SearchIndex.from_reports([Report("a", "ช้าง", "เรื่อง ช้าง\nวันที่ 13 มีนาคม วันช้างไทย")])
+    assert [concept.words for concept in index.analyze("วันช้างไทยคือวันที่เท่าไร").concepts] == [
+        ("ช้าง",),
+        ("ไทย",),
+    ]
 
 
 def test_passages_state_dates_and_amounts() -> None:

@@ -10,7 +10,7 @@ from bot.answer import ask, best_sentences
 from bot.index import SearchIndex
 from bot.rarity import information, is_filler
 from bot.reports import Report
-from bot.text import segment_words, tokenize
+from bot.text import segment_words, tokenize, unstretch
 from bot.thaidate import expand_dates
 
 
@@ -59,9 +59,7 @@ ARCHIVE = [
 def test_abbreviations_are_mined_with_their_full_names() -> None:
     texts = [report.text for report in ARCHIVE]
     assert defined(texts) == ["สสว."]
-    assert full_names(texts, segment_words) == {
-        "สสว.": "สำนักงานส่งเสริมวิสาหกิจขนาดกลางและขนาดย่อม"
-    }
+    assert full_names(texts, segment_words) == {"สสว.": "สำนักงานส่งเสริมวิสาหกิจขนาดกลางและขนาดย่อม"}
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +91,20 @@ def test_a_dictionary_word_is_never_corrected(archive: SearchIndex) -> None:
 def test_questions_the_reports_do_not_answer_are_declined(archive: SearchIndex) -> None:
     for question in ("สูตรต้มยำกุ้งน้ำข้น", "best pizza recipe", "สวัสดีครับ", "ทดสอบ"):
         assert not ask(archive, question).found, question
+
+
+def test_stretched_letters_read_as_one() -> None:
+    assert unstretch("ค่าแรงขั้นต่ำเท่าไหร่คะะะะ มากกกกก") == "ค่าแรงขั้นต่ำเท่าไหร่คะ มาก"
+    assert unstretch("ททท. งงงวย ไอออน") == "ททท. งงงวย ไอออน"  # three in a row are words
+
+
+def test_keyboard_noise_and_guessed_spellings_are_not_answers(archive: SearchIndex) -> None:
+    # กกกกกกก is a stretched ก, a lone letter that says nothing; "Clowd" is only perhaps Cloud.
+    assert is_filler("ก") and not is_filler("5")
+    assert not ask(archive, "กกกกกกก").found
+    hit = archive.search("clowd", k=1)[0]
+    assert hit.report.doc_id == "cloud" and hit.report_coverage == pytest.approx(0.5)
+    assert archive.search("cloud", k=1)[0].report_coverage == pytest.approx(1.0)
 
 
 def test_the_words_side_by_side_outrank_the_same_words_apart() -> None:

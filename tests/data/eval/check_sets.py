@@ -17,6 +17,7 @@ Verifies, for every *.jsonl file in this folder:
     is repeated.
 Prints counts per file / lang / kind / half.  Exit status 1 on any error.
 """
+
 import argparse
 import collections
 import hashlib
@@ -32,8 +33,14 @@ DEFAULT_SEED = REPO / "corpus" / "cabinet-2020-08-13-asean-china-digital-economy
 SEED_ID = "cabinet-2020-08-13-asean-china-digital-economy"
 
 FIELDS = {
-    "id": str, "lang": str, "question": str, "doc": (str, type(None)),
-    "answer_contains": list, "answerable": bool, "half": str, "kind": str,
+    "id": str,
+    "lang": str,
+    "question": str,
+    "doc": (str, type(None)),
+    "answer_contains": list,
+    "answerable": bool,
+    "half": str,
+    "kind": str,
 }
 KINDS = {
     "archive_th.jsonl": {"formal", "casual", "number", "year", "abbrev", "paraphrase", "typo"},
@@ -138,21 +145,24 @@ def main():
             else:
                 if r["doc"] is not None or r["answer_contains"]:
                     errors.append(
-                        f"{where}: unanswerable needs doc null and empty answer_contains")
+                        f"{where}: unanswerable needs doc null and empty answer_contains"
+                    )
             recs.append(r)
 
         exp = expected_halves(recs)
         for r in recs:
             if exp[r["id"]] != r["half"]:
-                errors.append(f"{path.name}: {r['id']} half {r['half']}"
-                              f" but the rule gives {exp[r['id']]}")
+                errors.append(
+                    f"{path.name}: {r['id']} half {r['half']} but the rule gives {exp[r['id']]}"
+                )
         per_kind = collections.defaultdict(collections.Counter)
         for r in recs:
             per_kind[r["kind"]][r["half"]] += 1
         for k, c in per_kind.items():
             if abs(c["tune"] - c["heldout"]) > 1:
                 errors.append(
-                    f"{path.name}: kind {k} split {c['tune']}/{c['heldout']} not balanced")
+                    f"{path.name}: kind {k} split {c['tune']}/{c['heldout']} not balanced"
+                )
         tot = collections.Counter(r["half"] for r in recs)
         if abs(tot["tune"] - tot["heldout"]) > max(2, round(0.05 * len(recs))):
             errors.append(f"{path.name}: split {tot['tune']}/{tot['heldout']} not ~50/50")
@@ -163,15 +173,19 @@ def main():
     for name, recs, per_kind, tot in table:
         langs = collections.Counter(r["lang"] for r in recs)
         ndocs = len({r["doc"] for r in recs if r["doc"]})
-        print(f"\n{name}: {len(recs)} questions (tune {tot['tune']} / heldout {tot['heldout']});"
-              f" lang {dict(sorted(langs.items()))}; distinct gold docs {ndocs}")
+        print(
+            f"\n{name}: {len(recs)} questions (tune {tot['tune']} / heldout {tot['heldout']});"
+            f" lang {dict(sorted(langs.items()))}; distinct gold docs {ndocs}"
+        )
         print(f"  {'kind':<11}{'total':>6}{'tune':>6}{'heldout':>8}")
         for k in sorted(per_kind):
             c = per_kind[k]
             print(f"  {k:<11}{c['tune'] + c['heldout']:>6}{c['tune']:>6}{c['heldout']:>8}")
         grand.update(tot)
-    print(f"\nall files: {sum(grand.values())} questions,"
-          f" tune {grand['tune']} / heldout {grand['heldout']}")
+    print(
+        f"\nall files: {sum(grand.values())} questions,"
+        f" tune {grand['tune']} / heldout {grand['heldout']}"
+    )
     if errors:
         print(f"\nFAILED: {len(errors)} problem(s)")
         for e in errors:
