@@ -113,6 +113,8 @@ class Postings:
         indptr: np.ndarray,
         indices: np.ndarray,
         weights: np.ndarray,
+        k1: float = K1,
+        b: float = B,
     ) -> None:
         self.size = size
         self.vocabulary = vocabulary
@@ -120,6 +122,7 @@ class Postings:
         self.indptr = indptr
         self.indices = indices
         self.weights = weights
+        self.k1, self.b = k1, b  # the parameters the weights were counted with
         # Where each term's postings start, as Python ints: a query looks up dozens of terms,
         # and a NumPy scalar is several times slower to fetch and to slice with.
         self._bounds: list[int] = indptr.tolist()
@@ -159,7 +162,9 @@ class Postings:
         vocabulary = table.columns() if columns is None else columns
         if not size:
             empty = np.zeros(0, dtype=np.int64)
-            return cls(0, vocabulary, empty, np.zeros(1, dtype=np.int64), empty, np.zeros(0))
+            return cls(
+                0, vocabulary, empty, np.zeros(1, dtype=np.int64), empty, np.zeros(0), k1, b
+            )
         # One sort of term * size + row: unique pairs come out term by term, rows ascending,
         # which is the compressed sparse column order, and the counts are the term frequencies.
         # Sorted in place and counted by hand, freeing each array as soon as it is used: the
@@ -203,7 +208,7 @@ class Postings:
         # math.log per term, as LuceneBM25._calc_idf computes it: identical idf values.
         term_idf = np.array([idf(size, int(n)) for n in frequency])
         np.multiply(np.repeat(term_idf, frequency), weights, out=weights)
-        return cls(size, vocabulary, frequency, indptr, indices, weights)
+        return cls(size, vocabulary, frequency, indptr, indices, weights, k1, b)
 
     def idf(self, term: str) -> float:
         """The term's idf; a term no document contains gets the highest possible idf."""

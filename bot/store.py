@@ -1,30 +1,35 @@
 """Edge: the index on disk. Tokenize in parallel, save, load, and re-tokenize only what changed.
 
-A cache folder holds plain files, no pickled code: `manifest.json` (format version, tokenizer
-signature, corpus file stamps, counts, load notes, content hashes, the vocabulary),
+A cache folder holds plain files, no pickled code: `manifest.json` (the signature of the code
+and libraries that shaped it, BM25's k1 and b, corpus file stamps, counts, load notes, content
+hashes, the vocabulary),
 `reports.jsonl`, `passages.json`, `tokens.npz` (each passage's term ids, for incremental
 rebuilds) and `postings.npz` (the BM25 weights, for a warm start). When no corpus file changed
 since it was written, start-up loads it as it is; otherwise the corpus is read again and only
 reports whose content hash is new are tokenized. A cache that is corrupt, from another version
-or another tokenizer is rebuilt, never trusted.
+or another tokenizer is rebuilt, never trusted. Every build writes in a staging folder of its
+own beside the cache and renames it into place.
 """
 
 from __future__ import annotations
 
 import ctypes
+import glob
 import hashlib
 import json
 import logging
 import os
 import resource
+import shutil
 import sys
+import tempfile
 import time
 import weakref
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -38,7 +43,7 @@ import numpy as np
 from tqdm import tqdm
 
 from bot import text
-from bot.bm25 import Postings, TermIds
+from bot.bm25 import K1, B, Postings, TermIds
 from bot.corpus import Corpus, FileNote, load_corpus, walk
 from bot.facts import FACTS, stated
 from bot.index import SearchIndex
@@ -75,26 +80,40 @@ class Built:
     seconds: float
 
 
-# The code and data whose every change can change what a cache holds: how reports are read,
-# cut into passages, tokenized, which facts they state, and how BM25 weighs them.
+# The code and data whose every change can change what a cache holds: how files are read into
+# reports (corpus, meetings, reports, thaidate), cut into passages, tokenized, which facts and
+# abbreviations they state, how BM25 weighs them, how the index is put together and stored.
+# tests/test_store.py checks that every module the build imports is here or in QUERY_TIME.
 SHAPING_SOURCES = (
+    "corpus.py",
     "meetings.py",
     "reports.py",
+    "thaidate.py",
     "passages.py",
     "text.py",
     "facts.py",
+    "abbreviations.py",
     "bm25.py",
+    "index.py",
+    "store.py",
     "data/thai_words.txt",
 )
+# Modules the build imports that only read questions: a change to them leaves a cache right.
+QUERY_TIME = ("lexicon.py", "rarity.py", "spelling.py")
 
 
-@lru_cache(maxsize=1)
-def _sources_hash() -> str:
-    package = resources.files("bot")
+def sources_hash(package: Path | None = None) -> str:
+    """A hash of the shaping sources as they are in `package` (this package by default)."""
+    root = package or resources.files("bot")
     digest = hashlib.sha256()
     for name in SHAPING_SOURCES:
-        digest.update((package / name).read_bytes())
+        data = (root / name).read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
     return digest.hexdigest()[:16]
+
+
+_sources_hash = lru_cache(maxsize=1)(sources_hash)
 
 
 def signature() -> str:
@@ -271,11 +290,45 @@ def _postings_arrays(prefix: str, postings: Postings) -> dict[str, np.ndarray]:
     }
 
 
+STALE_STAGING_SECONDS = 24 * 3600  # a staging folder this old was left by a crash
+
+
 def _staging(folder: Path) -> Path:
-    """The folder a new cache is written in before it replaces `folder`."""
-    staging = folder.with_name(folder.name + ".new")
-    staging.mkdir(parents=True, exist_ok=True)
-    return staging
+    """A new folder of its own beside `folder`, to write a cache in before it replaces it:
+    two builds at once (`python -m bot index` during a /reload) never share one."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{folder.name}.new-", dir=folder.parent))
+
+
+def _discard(path: Path) -> None:
+    """Remove a folder and all it holds; a failure is logged, and harms no later save."""
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        log.warning("could not remove %s: %s", path, error)
+
+
+def _replace(folder: Path, staging: Path) -> None:
+    """Let the staging folder become `folder`; the old cache, moved aside under a name of its
+    own, is removed whole, with whatever earlier crashes left beside it."""
+    old = staging.with_name(staging.name.replace(".new-", ".old-", 1))
+    with suppress(FileNotFoundError):  # no cache yet, or another build just moved it aside
+        folder.rename(old)
+    try:
+        staging.rename(folder)
+    except OSError:
+        if old.exists() and not folder.exists():
+            old.rename(folder)  # keep the old cache rather than none
+        raise
+    now = time.time()
+    for leftover in folder.parent.glob(f"{glob.escape(folder.name)}.*"):
+        kind = leftover.name[len(folder.name) :]
+        if kind.startswith((".old", ".new")) and leftover.is_dir():
+            stale = kind.startswith(".old") or kind == ".new"
+            if stale or now - leftover.stat().st_mtime > STALE_STAGING_SECONDS:
+                _discard(leftover)
 
 
 def _write_spans(staging: Path, tokens: np.ndarray, offsets: np.ndarray) -> SpanFile:
@@ -286,7 +339,12 @@ def _write_spans(staging: Path, tokens: np.ndarray, offsets: np.ndarray) -> Span
 
 
 def save(
-    folder: Path, paths: Sequence[Path], built: Built, tokens: TermIds, facts: np.ndarray
+    folder: Path,
+    staging: Path,
+    paths: Sequence[Path],
+    built: Built,
+    tokens: TermIds,
+    facts: np.ndarray,
 ) -> None:
     """Write the cache next to the spans `_write_spans` wrote in the staging folder, then
     let the staging folder replace the old cache."""
@@ -295,7 +353,8 @@ def save(
     for postings in index.postings:  # one vocabulary is stored for the tokens and both
         if list(postings.vocabulary) != list(tokens.vocabulary):
             raise ValueError("the postings were not counted from these tokens")
-    staging = _staging(folder)
+        if (postings.k1, postings.b) != (K1, B):
+            raise ValueError("the postings were counted with other BM25 parameters")
     if not (staging / SPANS).exists():
         raise ValueError("save() needs the spans written first")
     reports = list(index.reports.values())
@@ -323,6 +382,7 @@ def save(
     )
     manifest = {
         "signature": signature(),
+        "bm25": {"k1": K1, "b": B},
         "corpus": [str(Path(p).resolve()) for p in paths],
         "files": _stamps(paths),
         "reports": len(reports),
@@ -335,14 +395,7 @@ def save(
         "abbreviations": dict(index.abbreviation_table),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
-    old = folder.with_name(folder.name + ".old")
-    if folder.exists():
-        folder.rename(old)
-    staging.rename(folder)
-    if old.exists():
-        for child in old.iterdir():
-            child.unlink()
-        old.rmdir()
+    _replace(folder, staging)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -388,6 +441,8 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
         raise CacheError(f"unreadable manifest: {error}") from None
     if not isinstance(manifest, dict) or manifest.get("signature") != signature():
         raise CacheError("written by another version or tokenizer")
+    if manifest.get("bm25") != {"k1": K1, "b": B}:
+        raise CacheError(f"BM25 weights counted with {manifest.get('bm25')}, not k1 {K1}, b {B}")
     return manifest
 
 
@@ -399,6 +454,8 @@ def _postings(arrays: Any, prefix: str, vocabulary: dict[str, int]) -> Postings:
         arrays[f"{prefix}_indptr"],
         arrays[f"{prefix}_indices"],
         arrays[f"{prefix}_weights"],
+        K1,
+        B,
     )
     if (
         postings.indptr.size != len(vocabulary) + 1
@@ -660,27 +717,32 @@ def _build(paths: Sequence[Path], folder: Path | None) -> Built:
     facts = analysed.facts
     # The words' places go to disk before indexing (and are read back one passage at a time),
     # so that they and the index's working arrays are never in memory together.
-    spans = None
-    if folder is not None and corpus.reports:
-        try:
-            spans = _write_spans(_staging(folder), analysed.tokens, tokens.offsets)
-        except OSError as error:
-            log.warning("could not save the index cache in %s: %s", folder, error)
-    del analysed
-    # The lexicon is loaded once the counting is over: its memory and the counting's are
-    # then never needed at the same time.
-    index = SearchIndex.from_tokens(
-        passages, corpus.reports, tokens, text.tokenize, None, facts, spans
-    )
-    stages.done("index", f"{len(tokens.vocabulary):,} terms")
-    how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
-    built = Built(index, corpus, how, time.perf_counter() - started)
-    if folder is not None and spans is not None:
-        try:
-            save(folder, paths, built, tokens, facts)
-        except OSError as error:
-            log.warning("could not save the index cache in %s: %s", folder, error)
-        stages.done("save", str(folder))
+    spans = staging = None
+    try:
+        if folder is not None and corpus.reports:
+            try:
+                staging = _staging(folder)
+                spans = _write_spans(staging, analysed.tokens, tokens.offsets)
+            except OSError as error:
+                log.warning("could not save the index cache in %s: %s", folder, error)
+        del analysed
+        # The lexicon is loaded once the counting is over: its memory and the counting's are
+        # then never needed at the same time.
+        index = SearchIndex.from_tokens(
+            passages, corpus.reports, tokens, text.tokenize, None, facts, spans
+        )
+        stages.done("index", f"{len(tokens.vocabulary):,} terms")
+        how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
+        built = Built(index, corpus, how, time.perf_counter() - started)
+        if folder is not None and staging is not None and spans is not None:
+            try:
+                save(folder, staging, paths, built, tokens, facts)
+            except OSError as error:
+                log.warning("could not save the index cache in %s: %s", folder, error)
+            stages.done("save", str(folder))
+    finally:
+        if staging is not None and staging.exists():  # not saved: nothing of it is kept
+            _discard(staging)
     index = index.with_lexicon(default_lexicon())
     stages.done("lexicon")
     return replace(built, index=index, seconds=time.perf_counter() - started)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import logging
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -185,10 +188,116 @@ def test_a_truncated_words_file_is_not_trusted(folder: Path, tmp_path: Path) -> 
     assert store.load_or_build([folder], cache).how.startswith("built")
 
 
-def test_the_signature_covers_the_code_and_data_that_shape_a_cache() -> None:
+def _imported(package: Path, module: str, seen: set[str]) -> set[str]:
+    """The project modules `module` imports, directly or through others (file names)."""
+    if module in seen or not (package / module).is_file():
+        return seen
+    seen.add(module)
+    for node in ast.walk(ast.parse((package / module).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "bot":
+            names = [f"{alias.name}.py" for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
+            names = [f"{node.module.removeprefix('bot.').replace('.', '/')}.py"]
+        else:
+            continue
+        for name in names:
+            _imported(package, name, seen)
+    return seen
+
+
+def test_the_signature_covers_the_code_and_data_that_shape_a_cache(tmp_path: Path) -> None:
     """A change to how passages are cut, tokens made or facts found must rebuild the cache
     (an unchanged corpus once kept serving passages of an older rule)."""
     package = Path(store.__file__).parent
     assert all((package / name).is_file() for name in store.SHAPING_SOURCES)
-    assert {"passages.py", "text.py", "facts.py", "bm25.py"} <= set(store.SHAPING_SOURCES)
+    built_by = _imported(package, "store.py", set())
+    assert built_by == set(store.SHAPING_SOURCES[:-1]) | set(store.QUERY_TIME)
     assert f"sources {store._sources_hash()}" in store.signature()
+    # The change that once went unseen: a passage's borrowed context made longer.
+    copy = tmp_path / "bot"
+    for name in store.SHAPING_SOURCES:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(package / name, copy / name)
+    assert store.sources_hash(copy) == store.sources_hash()
+    source = (copy / "passages.py").read_text(encoding="utf-8")
+    edited = source.replace("CONTEXT_CHARS = 200", "CONTEXT_CHARS = 300")
+    assert edited != source
+    (copy / "passages.py").write_text(edited, encoding="utf-8")
+    assert store.sources_hash(copy) != store.sources_hash()
+
+
+def test_weights_of_other_bm25_parameters_are_counted_again(
+    folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    store.load_or_build([folder], cache)
+    manifest = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["bm25"] == {"k1": 1.5, "b": 0.75}
+    manifest["bm25"] = {"k1": 1.2, "b": 0.75}
+    (cache / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="bot.store"):
+        assert store.load_or_build([folder], cache).how == "built (1 of 1 reports tokenized)"
+    assert "BM25 weights counted with {'k1': 1.2, 'b': 0.75}" in caplog.text
+    assert store.load_or_build([folder], cache).how == "cache"
+
+
+def _beside(cache: Path) -> list[str]:
+    return sorted(path.name for path in cache.parent.iterdir() if path.name != "corpus")
+
+
+def test_what_a_crash_left_beside_the_cache_never_stops_a_save(
+    folder: Path, tmp_path: Path
+) -> None:
+    """A crash once left `<cache>.old` half emptied, and every later save failed on it."""
+    cache = tmp_path / "cache"
+    store.load_or_build([folder], cache)
+    for leftover in ("cache.old", "cache.new", "cache.old-1x2y3z"):
+        (tmp_path / leftover).mkdir()
+        (tmp_path / leftover / "postings.npz").write_bytes(b"half written")
+    (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
+    assert store.load_or_build([folder], cache).how == "built (1 of 2 reports tokenized)"
+    assert _beside(cache) == ["cache"]
+    assert store.load_or_build([folder], cache).how == "cache"
+
+
+def test_every_build_stages_in_a_folder_of_its_own(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first, second = store._staging(cache), store._staging(cache)
+    assert first != second and first.parent == second.parent == tmp_path
+    assert first.name.startswith("cache.new-") and not any(first.iterdir())
+
+
+def test_a_save_that_fails_halfway_leaves_the_old_cache_and_nothing_else(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    store.load_or_build([folder], cache)
+    (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
+    real_savez = np.savez
+
+    def disk_full(path: Path, **arrays: np.ndarray) -> None:
+        if Path(path).name == "postings.npz":
+            raise OSError(28, "No space left on device")
+        real_savez(path, **arrays)
+
+    monkeypatch.setattr(store.np, "savez", disk_full)
+    rebuilt = store.load_or_build([folder], cache)
+    assert rebuilt.index.search("รถไฟฟ้าสายใหม่")[0].report.doc_id == "new"
+    assert _beside(cache) == ["cache"]
+    monkeypatch.setattr(store.np, "savez", real_savez)
+    assert store.load_or_build([folder], cache).how == "built (1 of 2 reports tokenized)"
+    assert store.load_or_build([folder], cache).how == "cache"
+
+
+def test_a_build_that_crashes_leaves_no_staging_folder(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise MemoryError("killed while counting")
+
+    monkeypatch.setattr(store.SearchIndex, "from_tokens", crash)
+    with pytest.raises(MemoryError):
+        store.build([folder], cache)
+    assert _beside(cache) == []
