@@ -14,11 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot import archive, bench, store
+from bot import archive, bench, engine
 from bot.answer import Answer, ask
-from bot.config import LOG_LEVELS, SettingsError, load_settings
+from bot.config import LOG_LEVELS, SettingsError, default_cache_dir, load_settings
 from bot.corpus import CorpusError, jsonl_lines, read_posts
-from bot.engine import build, describe_load
 from bot.evaluate import (
     Question,
     QuestionFormatError,
@@ -29,9 +28,9 @@ from bot.evaluate import (
     table,
 )
 from bot.index import SearchIndex
+from bot.index.build import build, from_reports
 from bot.render import to_text
 from bot.squad import as_unanswerable, is_squad, read_squad
-from bot.store import default_cache_dir
 
 log = logging.getLogger("bot")
 
@@ -54,7 +53,7 @@ def answer_json(answer: Answer) -> str:
 
 def load_index(paths: Sequence[Path]) -> SearchIndex:
     """The corpus's index (from its cache when current), logging what was loaded and skipped."""
-    built = build(paths, _cache_for(paths))
+    built = engine.load_index(paths, _cache_for(paths))
     for line in built.describe():
         log.info("%s", line)
     return built.index
@@ -114,7 +113,7 @@ def _eval_set(args: argparse.Namespace) -> tuple[SearchIndex, list[Question]]:
         if args.unanswerable:
             return load_index(_corpus_paths(args.corpus)), as_unanswerable(questions)
         paragraphs = {p.doc_id: p for p in (*squad.paragraphs, *(p for ps in extra for p in ps))}
-        return SearchIndex.from_reports(list(paragraphs.values())), questions
+        return from_reports(list(paragraphs.values())), questions
     questions = []
     for number, record in enumerate(records, start=1):
         try:
@@ -144,8 +143,8 @@ def command_index(args: argparse.Namespace) -> int:
     """Build the index and save it, re-tokenizing only reports whose content changed."""
     paths = _corpus_paths(args.corpus)
     folder = args.cache or _cache_for(paths)
-    built = store.build(paths, folder)
-    for line in describe_load(built.corpus, built.index, built.seconds, built.how):
+    built = build(paths, folder)
+    for line in built.describe():
         print(line)
     print(f"saved in {folder}")
     return 0

@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from bot import store
 from bot.answer import ask
-from bot.bm25 import LuceneBM25
 from bot.evaluate import percentile
+from bot.index import storage
+from bot.index.build import build
+from bot.index.postings import LuceneBM25
 from bot.render import to_html
 
 # Questions used when no --queries file is given (Thai and English, about cabinet matters).
@@ -85,7 +86,7 @@ def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 def _cold_build(paths: Sequence[Path], cache: Path) -> dict[str, float]:
     """In a fresh process: build and save the index; its time and peak memory."""
     started = time.perf_counter()
-    store.build(paths, cache)
+    build(paths, cache)
     return {
         "cold_build_s": time.perf_counter() - started,
         "build_peak_rss_mb": _peak_rss_mb(),
@@ -103,14 +104,14 @@ def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-index-") as folder:
         cache = Path(folder) / "index"
         with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-            build = pool.submit(_cold_build, paths, cache).result()
+            cold = pool.submit(_cold_build, paths, cache).result()
         started = time.perf_counter()
-        index = store.load(cache, paths).index
+        index = storage.load(cache, paths).index
         warm = time.perf_counter() - started
-        tokens = store.load_tokens(cache)
+        tokens = storage.load_tokens(cache)
     queries = [index.analyze(question) for question in questions]
 
-    search_time, _ = _time(lambda q: index.search(q, 10), questions)
+    search_time, _ = _time(lambda q: index.search(index.analyze(q), 10), questions)
     answer_time, _ = _time(lambda q: to_html(ask(index, q)), questions)
     serve_peak = _peak_rss_mb()
 
@@ -138,7 +139,7 @@ def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
         "reports": len(index.reports),
         "passages": len(index),
         "questions": len(questions),
-        "cold_build_s": round(build["cold_build_s"], 2),
+        "cold_build_s": round(cold["cold_build_s"], 2),
         "warm_load_s": round(warm, 3),
         "naive_p50_ms": round(naive_time.p50_ms, 2),
         "naive_p95_ms": round(naive_time.p95_ms, 2),
@@ -150,9 +151,9 @@ def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
         "top10_agree": round(agree / max(len(sample), 1), 4),
         # The largest single process: the build's, its tokenizing workers', or the answering
         # one's (after loading the index and answering every question).
-        "peak_rss_mb": round(max(build["build_peak_rss_mb"], serve_peak), 1),
-        "build_peak_rss_mb": round(build["build_peak_rss_mb"], 1),
-        "worker_peak_rss_mb": round(build["worker_peak_rss_mb"], 1),
+        "peak_rss_mb": round(max(cold["build_peak_rss_mb"], serve_peak), 1),
+        "build_peak_rss_mb": round(cold["build_peak_rss_mb"], 1),
+        "worker_peak_rss_mb": round(cold["worker_peak_rss_mb"], 1),
         "serve_peak_rss_mb": round(serve_peak, 1),
         "peak_rss_with_naive_mb": round(_peak_rss_mb(), 1),
     }

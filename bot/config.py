@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-from bot.store import default_cache_dir
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_DIR / "corpus"
@@ -23,6 +23,13 @@ SHARED_SENDERS = {
     1087968824: "GroupAnonymousBot, the sender of every anonymous group admin",
     136817688: "Channel_Bot, the sender of every message sent on behalf of a channel",
 }
+
+
+def default_cache_dir(paths: Sequence[Path]) -> Path:
+    """A per-corpus folder under the user's cache (XDG_CACHE_HOME or ~/.cache)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256("\n".join(str(Path(p).resolve()) for p in paths).encode()).hexdigest()
+    return root / "thaigov-qa-bot" / key[:16]
 
 
 class SettingsError(Exception):

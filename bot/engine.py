@@ -14,14 +14,14 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from bot import store
 from bot.answer import Answer, ask
-from bot.corpus import Corpus, CorpusError
+from bot.corpus import CorpusError
 from bot.evaluate import percentile
-from bot.index import SearchIndex
+from bot.index import Built, SearchIndex
+from bot.index.build import load_or_build
 
 log = logging.getLogger(__name__)
 
@@ -39,36 +39,11 @@ class ReloadError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Build:
-    """One built index with what went into it: the corpus notes, when it was built, how long."""
-
-    index: SearchIndex
-    corpus: Corpus
-    built_at: datetime
-    seconds: float
-    how: str = "built"
-
-    @property
-    def reports(self) -> int:
-        """How many reports the index holds."""
-        return len(self.index.reports)
-
-    @property
-    def passages(self) -> int:
-        """How many passages the index holds."""
-        return len(self.index)
-
-    def describe(self) -> list[str]:
-        """The load lines for logs and admin replies: counts, time, skipped files and why."""
-        return describe_load(self.corpus, self.index, self.seconds, self.how)
-
-
-@dataclass(frozen=True, slots=True)
 class Reload:
     """A finished reload: the build it replaced and the build now answering."""
 
-    before: Build
-    after: Build
+    before: Built
+    after: Built
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +59,9 @@ class Stats:
     p95_ms: float | None
 
 
-def describe_load(corpus: Corpus, index: SearchIndex, seconds: float, how: str = "") -> list[str]:
-    """Log lines about a corpus load: counts, time, and each skipped or repaired file."""
-    lines = [
-        f"loaded {len(index.reports)} reports, {len(index)} passages from {corpus.files_read} "
-        f"file(s) in {seconds:.1f} s{f' ({how})' if how else ''}; "
-        f"{len(corpus.skipped)} file(s) skipped"
-    ]
-    lines += [f"skipped {note.path}: {note.message}" for note in corpus.skipped]
-    lines += [f"note {note.path}: {note.message}" for note in corpus.notices]
-    return lines
-
-
-def build(paths: Sequence[Path], cache: Path | None = None) -> Build:
+def load_index(paths: Sequence[Path], cache: Path | None = None) -> Built:
     """The index of the corpus (from the cache when current); CorpusError when it is empty."""
-    built = store.load_or_build(paths, cache)
+    built = load_or_build(paths, cache)
     if not built.corpus.reports:
         skipped = built.corpus.skipped
         reasons = "; ".join(f"{note.path}: {note.message}" for note in skipped[:5])
@@ -109,13 +72,13 @@ def build(paths: Sequence[Path], cache: Path | None = None) -> Build:
             + ": add .txt/.md/.jsonl reports there, or give the right folder (--corpus or"
             " CORPUS_DIR)"
         )
-    return Build(built.index, built.corpus, datetime.now(UTC), built.seconds, built.how)
+    return built
 
 
 class Engine:
     """The index now answering, its statistics, and the one reload allowed at a time."""
 
-    def __init__(self, paths: Sequence[Path], current: Build, cache: Path | None = None) -> None:
+    def __init__(self, paths: Sequence[Path], current: Built, cache: Path | None = None) -> None:
         self.paths = tuple(paths)
         self.cache = cache
         self._current = current
@@ -127,7 +90,7 @@ class Engine:
     @classmethod
     def load(cls, paths: Sequence[Path], cache: Path | None = None) -> Engine:
         """Build the first index (blocking, before any question), logging what was loaded."""
-        current = build(paths, cache)
+        current = load_index(paths, cache)
         for line in current.describe():
             log.info("%s", line)
         # The first question would otherwise pay for loading the dictionaries and lexicon.
@@ -135,7 +98,7 @@ class Engine:
         return cls(paths, current, cache)
 
     @property
-    def current(self) -> Build:
+    def current(self) -> Built:
         """The build answering questions right now."""
         return self._current
 
@@ -174,7 +137,7 @@ class Engine:
         async with self._reload_lock:
             before = self._current
             try:
-                after = await asyncio.to_thread(build, self.paths, self.cache)
+                after = await asyncio.to_thread(load_index, self.paths, self.cache)
             except (CorpusError, OSError) as error:
                 log.warning("reload failed, keeping the current index: %s", error)
                 raise ReloadError(str(error)) from error

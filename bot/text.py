@@ -27,7 +27,7 @@ Language = Literal["th", "en", "mixed"]
 # binding, with pythainlp's dictionary: word_tokenize would only add work that such a run never
 # needs (rejoining numbers, stripping spaces), a fifth of the cost of indexing.
 # Bump whenever tokenize() would give different terms for the same text: cached indexes made
-# with another version are then rebuilt rather than trusted (bot/store.py).
+# with another version are then rebuilt rather than trusted (bot/index/freshness.py).
 TOKENS_VERSION = 4  # 4: the project's own words beside pythainlp's (bot/data/thai_words.txt)
 DICTIONARY_NAME = "thaigov-qa-bot"
 MIN_COMPOUND_CHARS = 9  # dictionary words this long are checked for being compounds

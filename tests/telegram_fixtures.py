@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.engine import Engine, build
+from bot.engine import Engine, load_index
 from bot.render import telegram_length
 from bot.telegram import build_application
 from tests.botapi import Call, FakeBotApi
@@ -40,7 +40,7 @@ _ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 
 def seed_passages() -> int:
     """How many passages the core makes of the seed report (so tests follow its changes)."""
-    return build([SEED_FILE]).passages
+    return load_index([SEED_FILE]).passages
 
 
 def make_settings(fake: FakeBotApi, corpus: Path, **fields: Any) -> Settings:

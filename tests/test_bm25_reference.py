@@ -9,12 +9,11 @@ import json
 
 import numpy as np
 
-from bot.bm25 import LuceneBM25, Postings
 from bot.corpus import load_corpus
-from bot.index import SearchIndex
+from bot.index.postings import LuceneBM25, Postings
 from bot.passages import split_report
 from bot.text import tokenize
-from tests.conftest import shared_path
+from tests.conftest import index_of, shared_path
 
 
 def test_postings_match_rank_bm25_on_real_passages_and_questions() -> None:
@@ -23,7 +22,7 @@ def test_postings_match_rank_bm25_on_real_passages_and_questions() -> None:
     documents = [tokenize(p.indexed_text) for p in passages]
     reference = LuceneBM25(documents)
     postings = Postings.build(documents)
-    index = SearchIndex.build(passages, reports, tokenize)
+    index = index_of(passages, reports, tokenize)
     questions = [
         json.loads(line)["question"]
         for name in ("cabinet_dev", "enth_dev")

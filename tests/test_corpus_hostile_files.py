@@ -20,7 +20,7 @@ import pytest
 
 from bot.answer import ask
 from bot.corpus import Corpus, load_corpus
-from bot.index import SearchIndex
+from bot.index.build import from_reports
 from bot.passages import MAX_CHARS
 from bot.render import telegram_length, to_html, to_text
 from bot.reports import MAX_TITLE_CHARS
@@ -260,7 +260,7 @@ def test_a_file_name_that_is_not_utf8_still_gives_valid_replies(tmp_path: Path) 
     [report] = corpus.reports
     surrogates = [ch for ch in report.source if "\ud800" <= ch <= "\udfff"]
     assert not surrogates, f"the citation's source {report.source!r} cannot be sent"
-    answer = ask(SearchIndex.from_reports(corpus.reports), "ไทยชนะ")
+    answer = ask(from_reports(corpus.reports), "ไทยชนะ")
     assert answer.found
     html = to_html(answer)
     assert telegram_length(html) <= 4096

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.corpus import CorpusError
-from bot.engine import Engine, ReloadBusyError, ReloadError, build
+from bot.engine import Engine, ReloadBusyError, ReloadError, load_index
 from bot.evaluate import percentile
 from tests.telegram_fixtures import write_report
 
@@ -25,7 +25,7 @@ def test_percentile_is_nearest_rank() -> None:
 def test_a_corpus_without_reports_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "readme.pdf").write_bytes(b"%PDF")
     with pytest.raises(CorpusError, match=r"no readable report .*readme\.pdf: not a report file"):
-        build([tmp_path])
+        load_index([tmp_path])
 
 
 async def test_answers_are_counted_and_timed(corpus: Path) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import store
 from bot.answer import ask
+from bot.config import default_cache_dir
 from bot.evaluate import parse_question, run, summarize
 from bot.index import SearchIndex
+from bot.index.build import load_or_build
 from tests.conftest import PROJECT, shared_path
 
 OFFTOPIC = PROJECT / "tests" / "data" / "offtopic.jsonl"
@@ -32,7 +33,7 @@ def cabinet_index() -> SearchIndex:
     """The default corpus (8,853 reports), built as the bot builds it, in the session's cache
     (the CLI tests of the default corpus start from it, or it from theirs)."""
     corpus = [PROJECT / "corpus"]
-    return store.load_or_build(corpus, store.default_cache_dir(corpus)).index
+    return load_or_build(corpus, default_cache_dir(corpus)).index
 
 
 def test_seed_dev(seed_index: SearchIndex) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.facts import asked_fact, asking_words, states
-from bot.index import SearchIndex
+from bot.index.build import from_reports
 from bot.passages import Passage
 from bot.reports import Report
 from bot.text import analyze, tokenize
+from tests.conftest import index_of
 
 
 def test_questions_say_which_fact_they_ask_for() -> None:
@@ -22,7 +23,7 @@ def test_time_words_that_only_ask_when_are_not_the_subject() -> None:
     assert asking_words(words) == {"วันที่"}
     assert asking_words("what year did the cabinet approve it".split()) == {"year"}
     assert asking_words([token.term for token in analyze("ประชุมวันที่ 12 ตุลาคม")]) == set()
-    index = SearchIndex.from_reports([Report("a", "ช้าง", "เรื่อง ช้าง\nวันที่ 13 มีนาคม วันช้างไทย")])
+    index = from_reports([Report("a", "ช้าง", "เรื่อง ช้าง\nวันที่ 13 มีนาคม วันช้างไทย")])
     assert [concept.words for concept in index.analyze("วันช้างไทยคือวันที่เท่าไร").concepts] == [
         ("ช้าง",),
         ("ไทย",),
@@ -45,6 +46,8 @@ def test_a_passage_stating_the_asked_fact_is_lifted() -> None:
     )
     reports = [Report(f"r{i}", "MOU", text) for i, text in enumerate(texts)]
     passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
-    index = SearchIndex.build(passages, reports, tokenize)
-    assert index.search("ลงนามบันทึกความเข้าใจกับกัมพูชา", k=1)[0].report.doc_id == "r0"
-    assert index.search("ลงนามบันทึกความเข้าใจกับกัมพูชาวันไหน", k=1)[0].report.doc_id == "r1"
+    index = index_of(passages, reports, tokenize)
+    assert index.search(index.analyze("ลงนามบันทึกความเข้าใจกับกัมพูชา"), k=1)[0].report.doc_id == "r0"
+    assert (
+        index.search(index.analyze("ลงนามบันทึกความเข้าใจกับกัมพูชาวันไหน"), k=1)[0].report.doc_id == "r1"
+    )

@@ -27,6 +27,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.answer import Answer, Citation, Excerpt, ask
 from bot.index import SearchIndex
+from bot.index.build import from_reports
 from bot.passages import INTRO, SOURCE, TITLE
 from bot.render import to_html, to_text
 from bot.replies import (
@@ -330,7 +331,7 @@ def _hostile_reports() -> list[Report]:
 @pytest.fixture(scope="module")
 def hostile_index() -> SearchIndex:
     """An index of reports whose titles, text, sources and links are hostile themselves."""
-    return SearchIndex.from_reports(_hostile_reports())
+    return from_reports(_hostile_reports())
 
 
 # --- Generated questions ----------------------------------------------------------------------
@@ -496,7 +497,7 @@ def nasty_questions(**others: object) -> Callable[[Test], Test]:
 
 def check_search(index: SearchIndex, question: str, k: int) -> None:
     """Hits are at most k, best first, each sharing a term with the question."""
-    hits = index.search(question, k=k)
+    hits = index.search(index.analyze(question), k=k)
     assert len(hits) <= max(k, 0)
     scores = [hit.score for hit in hits]
     assert scores == sorted(scores, reverse=True)
@@ -663,7 +664,7 @@ def test_a_long_link_does_not_push_the_excerpt_out_of_the_reply() -> None:
     # longer fits a message beside its excerpt, and the page showed no excerpt at all.
     url = "https://example.org/?q=" + "&" * 800
     record = {"id": "r", "title": "ไทยชนะ", "body": "แอปพลิเคชันไทยชนะ", "url": url}
-    index = SearchIndex.from_reports([parse_record(record, source="r.jsonl")])
+    index = from_reports([parse_record(record, source="r.jsonl")])
     answer = ask(index, "ไทยชนะ")
     assert answer.found
     reply = answer_reply(answer, "key", 0, 3)
@@ -683,7 +684,7 @@ def test_the_plain_text_fallback_fits_one_message_too() -> None:
         "body": "1. แอปพลิเคชันไทยชนะ\n2. ไทยชนะ อีกข้อ",
         "url": url,
     }
-    answer = ask(SearchIndex.from_reports([parse_record(record, source="r.jsonl")]), "ไทยชนะ")
+    answer = ask(from_reports([parse_record(record, source="r.jsonl")]), "ไทยชนะ")
     assert len(answer.excerpts) == 2
     assert_reply(answer_reply(answer, "key", 0, 3))
 
@@ -700,7 +701,7 @@ def test_the_plain_text_fallback_fits_one_message_too() -> None:
             """
             url = "https://example.org/?q=" + "&" * 2000
             record = {"id": "r", "title": "ไทยชนะ", "body": "แอปพลิเคชันไทยชนะ", "url": url}
-            index = SearchIndex.from_reports([parse_record(record, source="r.jsonl")])
+            index = from_reports([parse_record(record, source="r.jsonl")])
             answer = ask(index, "ไทยชนะ")
             """,
             id="long-escaped-link",
@@ -723,7 +724,7 @@ def test_the_full_passage_reply_always_ends(make_answer: str) -> None:
     imports = """
         import json
         from bot.answer import Answer, Citation, Excerpt, ask
-        from bot.index import SearchIndex
+        from bot.index.build import from_reports
         from bot.replies import passage_reply
         from bot.reports import parse_record
     """
@@ -756,9 +757,9 @@ def test_a_five_thousand_letter_word_is_answered_in_little_memory(question: str)
         from pathlib import Path
         from bot.answer import ask
         from bot.corpus import load_corpus
-        from bot.index import SearchIndex
+        from bot.index.build import from_reports
         from bot.render import to_html
-        index = SearchIndex.from_reports(load_corpus([Path("corpus/{SEED.name}")]).reports)
+        index = from_reports(load_corpus([Path("corpus/{SEED.name}")]).reports)
         ask(index, "ไทยชนะ")
         # LIMIT
         answer = ask(index, {question[:LINE]!r})

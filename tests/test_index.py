@@ -7,19 +7,19 @@ from datetime import date
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from bot.bm25 import LuceneBM25, Postings
 from bot.index import SearchIndex
+from bot.index.postings import LuceneBM25, Postings
 from bot.passages import Passage
 from bot.reports import Report
 from bot.text import tokenize
 from bot.thaidate import Period, find_period
-from tests.conftest import SEED_ID
+from tests.conftest import SEED_ID, index_of
 
 
 def _index(*texts: str) -> SearchIndex:
     reports = [Report(f"r{i}", f"report {i}", text) for i, text in enumerate(texts)]
     passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
-    return SearchIndex.build(passages, reports, tokenize)
+    return index_of(passages, reports, tokenize)
 
 
 def test_lucene_idf_keeps_shared_terms_positive_where_okapi_zeroes_them() -> None:
@@ -48,38 +48,39 @@ def test_postings_of_passages_without_terms_are_empty_not_an_error() -> None:
 def test_search_ranks_by_score_and_returns_only_passages_sharing_a_term(
     seed_index: SearchIndex,
 ) -> None:
-    hits = seed_index.search("เมืองอัจฉริยะ Blockchain", k=10)
+    hits = seed_index.search(seed_index.analyze("เมืองอัจฉริยะ Blockchain"), k=10)
     assert hits[0].passage.section == "1.2.4" and hits[0].report.doc_id == SEED_ID
     assert set(hits[0].matched) == {"เมือง", "อัจฉริยะ", "blockchain"}
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert all(h.matched for h in hits)
-    assert seed_index.search("pizza", k=10) == []
+    assert seed_index.search(seed_index.analyze("pizza"), k=10) == []
 
 
 def test_ties_are_broken_by_passage_order() -> None:
     index = _index("ข้าว ส่งออก", "ข้าว ส่งออก", "ข้าว ส่งออก")
-    assert [h.report.doc_id for h in index.search("ข้าว", k=3)] == ["r0", "r1", "r2"]
-    assert [h.report.doc_id for h in index.search("ข้าว", k=2)] == ["r0", "r1"]
+    assert [h.report.doc_id for h in index.search(index.analyze("ข้าว"), k=3)] == ["r0", "r1", "r2"]
+    assert [h.report.doc_id for h in index.search(index.analyze("ข้าว"), k=2)] == ["r0", "r1"]
 
 
 def test_a_rarer_term_outranks_a_common_one() -> None:
     index = _index("ข้าว ยาง", "ข้าว มัน", "ข้าว ทุเรียน")
-    assert index.search("ข้าว ทุเรียน", k=1)[0].report.doc_id == "r2"
+    assert index.search(index.analyze("ข้าว ทุเรียน"), k=1)[0].report.doc_id == "r2"
 
 
 def test_coverage_says_how_much_of_the_question_a_hit_holds() -> None:
     index = _index("ข้าว ทุเรียน", "ข้าว มัน")
-    best, other = index.search("ข้าว ทุเรียน", k=2)
+    best, other = index.search(index.analyze("ข้าว ทุเรียน"), k=2)
     assert best.coverage == 1.0 and best.report_coverage == 1.0
     assert 0 < other.coverage < 1
 
 
 def test_empty_corpus_and_empty_question_give_no_hits() -> None:
-    empty = SearchIndex.build([], [], tokenize)
-    assert len(empty) == 0 and empty.search("ข้าว") == []
-    assert _index("ข้าว").search("") == []
-    assert _index("ข้าว").search("และ ของ the") == []
-    assert _index("ข้าว").search("ข้าว", k=0) == []
+    empty = index_of([], [], tokenize)
+    assert len(empty) == 0 and empty.search(empty.analyze("ข้าว")) == []
+    rice = _index("ข้าว")
+    assert rice.search(rice.analyze("")) == []
+    assert rice.search(rice.analyze("และ ของ the")) == []
+    assert rice.search(rice.analyze("ข้าว"), k=0) == []
 
 
 def test_a_named_month_or_year_lifts_reports_of_meetings_then() -> None:
@@ -89,12 +90,16 @@ def test_a_named_month_or_year_lifts_reports_of_meetings_then() -> None:
         Report("other", "ข้าว", "ราคาข้าว", meeting_date=date(2020, 1, 7)),
     ]
     passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
-    index = SearchIndex.build(passages, reports, tokenize)
+    index = index_of(passages, reports, tokenize)
 
     def first(question: str) -> str:
-        return index.search(question, k=1)[0].report.doc_id
+        return index.search(index.analyze(question), k=1)[0].report.doc_id
 
-    assert [h.report.doc_id for h in index.search("ราคาข้าว")] == ["old", "new", "other"]
+    assert [h.report.doc_id for h in index.search(index.analyze("ราคาข้าว"))] == [
+        "old",
+        "new",
+        "other",
+    ]
     assert first("ราคาข้าว มิถุนายน 2563") == "new"
     assert first("rice prices in June 2020 ราคาข้าว") == "new"
     assert first("ราคาข้าว ปี 2562") == "old"

@@ -7,6 +7,7 @@ from bot.lexicon import Lexicon, Match, default_lexicon
 from bot.passages import Passage
 from bot.reports import Report
 from bot.text import tokenize
+from tests.conftest import index_of
 
 
 def test_longest_english_phrase_wins_and_glossary_overrides_wordnet() -> None:
@@ -32,7 +33,7 @@ def test_shipped_lexicon_knows_government_terms() -> None:
 def _index(lexicon: Lexicon, *texts: str) -> SearchIndex:
     reports = [Report(f"r{i}", f"report {i}", text) for i, text in enumerate(texts)]
     passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
-    return SearchIndex.build(passages, reports, tokenize, lexicon)
+    return index_of(passages, reports, tokenize, lexicon)
 
 
 def test_senses_are_weighted_by_how_often_the_corpus_uses_them() -> None:
@@ -51,7 +52,7 @@ def test_senses_are_weighted_by_how_often_the_corpus_uses_them() -> None:
 
 
 def test_english_question_finds_the_thai_passage(seed_index: SearchIndex) -> None:
-    [first, *_] = seed_index.search("smart city", k=3)
+    [first, *_] = seed_index.search(seed_index.analyze("smart city"), k=3)
     assert first.passage.section == "1.2.4"
     assert "เมือง" in first.matched and "อัจฉริยะ" in first.matched
     assert first.report_coverage == 1.0
@@ -73,6 +74,9 @@ def test_base_forms_find_words_the_light_stemmer_keeps() -> None:
 
 def test_years_match_across_eras() -> None:
     index = _index(Lexicon.parse([]), "แผนปี 2563 ของกระทรวง", "งบประมาณปี 2564", "ASEAN 2020")
-    assert index.search("plan 2020", k=3)[0].report.doc_id in {"r0", "r2"}
-    assert {hit.report.doc_id for hit in index.search("2563", k=3)} == {"r0", "r2"}
-    assert {hit.report.doc_id for hit in index.search("ปี 2020", k=2)} == {"r0", "r2"}
+    assert index.search(index.analyze("plan 2020"), k=3)[0].report.doc_id in {"r0", "r2"}
+    assert {hit.report.doc_id for hit in index.search(index.analyze("2563"), k=3)} == {"r0", "r2"}
+    assert {hit.report.doc_id for hit in index.search(index.analyze("ปี 2020"), k=2)} == {
+        "r0",
+        "r2",
+    }

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import store
 from bot.answer import ask, compose
-from bot.index import SearchIndex
+from bot.index import SearchIndex, analysis, freshness, storage
+from bot.index import build as builder
 
 EXTRA = (
     "เรื่อง โครงการรถไฟฟ้าสายใหม่\nคณะรัฐมนตรีอนุมัติโครงการรถไฟฟ้า\n"
@@ -29,35 +29,35 @@ def folder(corpus: Path) -> Path:
 
 def test_saved_index_loads_warm_with_the_same_answers(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    built = store.load_or_build([folder], cache)
+    built = builder.load_or_build([folder], cache)
     assert built.how == "built (1 of 1 reports tokenized)"
     assert (cache / "manifest.json").exists()
-    warm = store.load_or_build([folder], cache)
+    warm = builder.load_or_build([folder], cache)
     assert warm.how == "cache"
     assert warm.index.passages == built.index.passages
     assert warm.index.reports == built.index.reports
     for question in ("แอปพลิเคชันไทยชนะ", "smart city", "Blockchain"):
-        assert [(h.passage, h.score) for h in warm.index.search(question)] == [
-            (h.passage, h.score) for h in built.index.search(question)
+        assert [(h.passage, h.score) for h in warm.index.search(warm.index.analyze(question))] == [
+            (h.passage, h.score) for h in built.index.search(built.index.analyze(question))
         ]
 
 
 def test_only_changed_reports_are_tokenized_again(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
+    builder.load_or_build([folder], cache)
     (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
-    rebuilt = store.load_or_build([folder], cache)
+    rebuilt = builder.load_or_build([folder], cache)
     assert rebuilt.how == "built (1 of 2 reports tokenized)"
-    assert rebuilt.index.search("รถไฟฟ้า")[0].report.doc_id == "new"
-    assert store.load_or_build([folder], cache).how == "cache"
+    assert rebuilt.index.search(rebuilt.index.analyze("รถไฟฟ้า"))[0].report.doc_id == "new"
+    assert builder.load_or_build([folder], cache).how == "cache"
 
 
 def test_cached_tokens_equal_fresh_ones(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
+    builder.load_or_build([folder], cache)
     (folder / "a-first.txt").write_text(EXTRA, encoding="utf-8")  # read before the cached one
-    partly_cached = store.build([folder], cache).index
-    fresh = store.build([folder], None).index
+    partly_cached = builder.build([folder], cache).index
+    fresh = builder.build([folder], None).index
     for mine, theirs in zip(partly_cached.postings, fresh.postings, strict=True):
         assert mine.vocabulary.keys() == theirs.vocabulary.keys()
         for term in theirs.vocabulary:  # ids may be numbered differently; the postings not
@@ -68,7 +68,8 @@ def test_cached_tokens_equal_fresh_ones(folder: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda cache: (cache / "postings.npz").write_bytes(b"garbage"),
+        lambda cache: (cache / "passage.weights.npy").write_bytes(b"garbage"),
+        lambda cache: (cache / "report.indptr.npy").write_bytes(b""),
         lambda cache: (cache / "passages.json").write_text("[[0, 1", encoding="utf-8"),
         lambda cache: (cache / "reports.jsonl").unlink(),
         lambda cache: (cache / "reports.jsonl").write_text('["x", "t"', encoding="utf-8"),
@@ -77,66 +78,66 @@ def test_cached_tokens_equal_fresh_ones(folder: Path, tmp_path: Path) -> None:
 )
 def test_a_damaged_cache_is_rebuilt_not_trusted(folder: Path, tmp_path: Path, damage) -> None:
     cache = tmp_path / "cache"
-    good = store.load_or_build([folder], cache)
+    good = builder.load_or_build([folder], cache)
     damage(cache)
-    rebuilt = store.load_or_build([folder], cache)
+    rebuilt = builder.load_or_build([folder], cache)
     assert rebuilt.how.startswith("built")
-    assert [h.score for h in rebuilt.index.search("ไทยชนะ")] == [
-        h.score for h in good.index.search("ไทยชนะ")
+    assert [h.score for h in rebuilt.index.search(rebuilt.index.analyze("ไทยชนะ"))] == [
+        h.score for h in good.index.search(good.index.analyze("ไทยชนะ"))
     ]
-    assert store.load_or_build([folder], cache).how == "cache"
+    assert builder.load_or_build([folder], cache).how == "cache"
 
 
 def test_a_cache_from_another_tokenizer_is_stale(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
+    builder.load_or_build([folder], cache)
     manifest = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))
     manifest["signature"] = "format 0; tokens 0"
     (cache / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert store.load_or_build([folder], cache).how == "built (1 of 1 reports tokenized)"
+    assert builder.load_or_build([folder], cache).how == "built (1 of 1 reports tokenized)"
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda cache: (cache / "tokens.npz").write_bytes(b""),
-        lambda cache: (cache / "tokens.npz").write_bytes(b"PK\x03\x04 not a zip"),
-        lambda cache: (cache / store.SPANS).write_bytes(b"\x00" * 7),
+        lambda cache: (cache / storage.OFFSETS).write_bytes(b""),
+        lambda cache: (cache / storage.REPORT_ROWS).write_bytes(b"PK\x03\x04 not a zip"),
+        lambda cache: (cache / storage.SPANS).write_bytes(b"\x00" * 7),
     ],
 )
 def test_damaged_tokens_are_not_reused(folder: Path, tmp_path: Path, damage) -> None:
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
+    builder.load_or_build([folder], cache)
     damage(cache)
     (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
-    rebuilt = store.load_or_build([folder], cache)
+    rebuilt = builder.load_or_build([folder], cache)
     assert rebuilt.how == "built (2 of 2 reports tokenized)"
-    assert rebuilt.index.search("ไทยชนะ")[0].passage.section == "2"
+    assert rebuilt.index.search(rebuilt.index.analyze("ไทยชนะ"))[0].passage.section == "2"
 
 
 def test_parallel_analysis_equals_the_one_done_here(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
-    here = store.build([folder], None).index
+    here = builder.build([folder], None).index
     # Spawned worker processes, chunks of 3 passages, at most 4 in flight.
-    monkeypatch.setattr(store, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(store, "CHUNK", 3)
-    monkeypatch.setattr(store.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(analysis, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(analysis, "CHUNK", 3)
+    monkeypatch.setattr(analysis.os, "cpu_count", lambda: 2)
     cache = tmp_path / "cache"
-    parallel = store.build([folder], cache).index
+    parallel = builder.build([folder], cache).index
     assert np.array_equal(parallel.facts, here.facts) and parallel.facts.any()
     for mine, theirs in zip(parallel.postings, here.postings, strict=True):
         assert list(mine.vocabulary) == list(theirs.vocabulary)
         assert np.array_equal(mine.weights, theirs.weights)
-    warm = store.load_or_build([folder], cache)
+    warm = builder.load_or_build([folder], cache)
     assert warm.how == "cache" and np.array_equal(warm.index.facts, here.facts)
 
 
 def test_cached_facts_are_those_the_index_works_out(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
-    warm = store.load_or_build([folder], cache).index
+    builder.load_or_build([folder], cache)
+    warm = builder.load_or_build([folder], cache).index
     worked_out = SearchIndex(*_parts(warm))
     assert np.array_equal(warm.facts, worked_out.facts)
 
@@ -156,8 +157,8 @@ def test_excerpts_from_stored_words_equal_freshly_analysed_ones(
 ) -> None:
     (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
     cache = tmp_path / "cache"
-    built = store.load_or_build([folder], cache)
-    index = store.load_or_build([folder], cache).index if warm else built.index
+    built = builder.load_or_build([folder], cache)
+    index = builder.load_or_build([folder], cache).index if warm else built.index
     marked = 0
     for question in (*QUESTIONS, "รถไฟฟ้า"):
         query = index.analyze(question)
@@ -173,72 +174,80 @@ def test_an_index_keeps_reading_its_own_words_after_a_rebuild(
     folder: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / "cache"
-    old = store.load_or_build([folder], cache).index
+    old = builder.load_or_build([folder], cache).index
     before = [ask(old, question) for question in QUESTIONS]
     (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
-    assert store.load_or_build([folder], cache).how.startswith("built")  # cache replaced
+    assert builder.load_or_build([folder], cache).how.startswith("built")  # cache replaced
     assert [ask(old, question) for question in QUESTIONS] == before
 
 
 def test_a_truncated_words_file_is_not_trusted(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
-    spans = cache / store.SPANS
+    builder.load_or_build([folder], cache)
+    spans = cache / storage.SPANS
     spans.write_bytes(spans.read_bytes()[:-5])
-    assert store.load_or_build([folder], cache).how.startswith("built")
+    assert builder.load_or_build([folder], cache).how.startswith("built")
+
+
+def _source(package: Path, module: str) -> str | None:
+    """The file of a project module ("bot.index.query" -> "index/query.py"), if it is one."""
+    path = module.removeprefix("bot").removeprefix(".").replace(".", "/")
+    for name in (f"{path}.py", f"{path}/__init__.py"):
+        if path and (package / name).is_file():
+            return name
+    return None
 
 
 def _imported(package: Path, module: str, seen: set[str]) -> set[str]:
-    """The project modules `module` imports, directly or through others (file names)."""
-    if module in seen or not (package / module).is_file():
+    """The files of the project modules `module` imports, directly or through others."""
+    name = _source(package, module)
+    if name is None or name in seen:
         return seen
-    seen.add(module)
-    for node in ast.walk(ast.parse((package / module).read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module == "bot":
-            names = [f"{alias.name}.py" for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
-            names = [f"{node.module.removeprefix('bot.').replace('.', '/')}.py"]
-        else:
-            continue
-        for name in names:
-            _imported(package, name, seen)
+    seen.add(name)
+    if name.endswith("__init__.py") is False and "/" in name:
+        _imported(package, module.rsplit(".", 1)[0], seen)  # importing it runs its package
+    for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot"):
+            _imported(package, node.module, seen)
+            for alias in node.names:  # `from bot.index import storage` imports a module
+                _imported(package, f"{node.module}.{alias.name}", seen)
     return seen
 
 
 def test_the_signature_covers_the_code_and_data_that_shape_a_cache(tmp_path: Path) -> None:
     """A change to how passages are cut, tokens made or facts found must rebuild the cache
     (an unchanged corpus once kept serving passages of an older rule)."""
-    package = Path(store.__file__).parent
-    assert all((package / name).is_file() for name in store.SHAPING_SOURCES)
-    built_by = _imported(package, "store.py", set())
-    assert built_by == set(store.SHAPING_SOURCES[:-1]) | set(store.QUERY_TIME)
-    assert f"sources {store._sources_hash()}" in store.signature()
+    package = Path(freshness.__file__).parent.parent
+    assert all((package / name).is_file() for name in freshness.SHAPING_SOURCES)
+    built_by = _imported(package, "bot.index.build", set())
+    assert built_by == set(freshness.SHAPING_SOURCES[:-1]) | set(freshness.QUERY_TIME)
+    assert f"sources {freshness._sources_hash()}" in freshness.signature()
     # The change that once went unseen: a passage's borrowed context made longer.
     copy = tmp_path / "bot"
-    for name in store.SHAPING_SOURCES:
+    for name in freshness.SHAPING_SOURCES:
         (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(package / name, copy / name)
-    assert store.sources_hash(copy) == store.sources_hash()
+    assert freshness.sources_hash(copy) == freshness.sources_hash()
     source = (copy / "passages.py").read_text(encoding="utf-8")
     edited = source.replace("CONTEXT_CHARS = 200", "CONTEXT_CHARS = 300")
     assert edited != source
     (copy / "passages.py").write_text(edited, encoding="utf-8")
-    assert store.sources_hash(copy) != store.sources_hash()
+    assert freshness.sources_hash(copy) != freshness.sources_hash()
 
 
 def test_weights_of_other_bm25_parameters_are_counted_again(
     folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
+    builder.load_or_build([folder], cache)
     manifest = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["bm25"] == {"k1": 1.5, "b": 0.75}
     manifest["bm25"] = {"k1": 1.2, "b": 0.75}
     (cache / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with caplog.at_level(logging.INFO, logger="bot.store"):
-        assert store.load_or_build([folder], cache).how == "built (1 of 1 reports tokenized)"
+    with caplog.at_level(logging.INFO, logger="bot.index.build"):
+        assert builder.load_or_build([folder], cache).how == "built (1 of 1 reports tokenized)"
     assert "BM25 weights counted with {'k1': 1.2, 'b': 0.75}" in caplog.text
-    assert store.load_or_build([folder], cache).how == "cache"
+    assert builder.load_or_build([folder], cache).how == "cache"
 
 
 def _beside(cache: Path) -> list[str]:
@@ -250,19 +259,19 @@ def test_what_a_crash_left_beside_the_cache_never_stops_a_save(
 ) -> None:
     """A crash once left `<cache>.old` half emptied, and every later save failed on it."""
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
+    builder.load_or_build([folder], cache)
     for leftover in ("cache.old", "cache.new", "cache.old-1x2y3z"):
         (tmp_path / leftover).mkdir()
         (tmp_path / leftover / "postings.npz").write_bytes(b"half written")
     (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
-    assert store.load_or_build([folder], cache).how == "built (1 of 2 reports tokenized)"
+    assert builder.load_or_build([folder], cache).how == "built (1 of 2 reports tokenized)"
     assert _beside(cache) == ["cache"]
-    assert store.load_or_build([folder], cache).how == "cache"
+    assert builder.load_or_build([folder], cache).how == "cache"
 
 
 def test_every_build_stages_in_a_folder_of_its_own(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    first, second = store._staging(cache), store._staging(cache)
+    first, second = storage.new_staging(cache), storage.new_staging(cache)
     assert first != second and first.parent == second.parent == tmp_path
     assert first.name.startswith("cache.new-") and not any(first.iterdir())
 
@@ -271,22 +280,22 @@ def test_a_save_that_fails_halfway_leaves_the_old_cache_and_nothing_else(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache"
-    store.load_or_build([folder], cache)
+    builder.load_or_build([folder], cache)
     (folder / "new.txt").write_text(EXTRA, encoding="utf-8")
-    real_savez = np.savez
+    real_save = np.save
 
-    def disk_full(path: Path, **arrays: np.ndarray) -> None:
-        if Path(path).name == "postings.npz":
+    def disk_full(path: Path, array: np.ndarray) -> None:
+        if Path(path).name == "report.weights.npy":
             raise OSError(28, "No space left on device")
-        real_savez(path, **arrays)
+        real_save(path, array)
 
-    monkeypatch.setattr(store.np, "savez", disk_full)
-    rebuilt = store.load_or_build([folder], cache)
-    assert rebuilt.index.search("รถไฟฟ้าสายใหม่")[0].report.doc_id == "new"
+    monkeypatch.setattr(storage.np, "save", disk_full)
+    rebuilt = builder.load_or_build([folder], cache)
+    assert rebuilt.index.search(rebuilt.index.analyze("รถไฟฟ้าสายใหม่"))[0].report.doc_id == "new"
     assert _beside(cache) == ["cache"]
-    monkeypatch.setattr(store.np, "savez", real_savez)
-    assert store.load_or_build([folder], cache).how == "built (1 of 2 reports tokenized)"
-    assert store.load_or_build([folder], cache).how == "cache"
+    monkeypatch.setattr(storage.np, "save", real_save)
+    assert builder.load_or_build([folder], cache).how == "built (1 of 2 reports tokenized)"
+    assert builder.load_or_build([folder], cache).how == "cache"
 
 
 def test_a_build_that_crashes_leaves_no_staging_folder(
@@ -297,7 +306,7 @@ def test_a_build_that_crashes_leaves_no_staging_folder(
     def crash(*args: object, **kwargs: object) -> None:
         raise MemoryError("killed while counting")
 
-    monkeypatch.setattr(store.SearchIndex, "from_tokens", crash)
+    monkeypatch.setattr(builder.SearchIndex, "from_tokens", crash)
     with pytest.raises(MemoryError):
-        store.build([folder], cache)
+        builder.build([folder], cache)
     assert _beside(cache) == []

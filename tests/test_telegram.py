@@ -14,8 +14,8 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
+from bot.config import default_cache_dir
 from bot.engine import Engine
-from bot.store import default_cache_dir
 from bot.telegram import build_application
 from tests.botapi import FakeBotApi, auto_entities
 from tests.telegram_fixtures import (

@@ -1,6 +1,6 @@
 """Stage: tokens -> BM25 weights. The ranking formula, with rank-bm25 as its reference.
 
-`LuceneBM25` is rank-bm25's BM25 with Lucene's idf. `Postings` keeps, for every term, the
+`LuceneBM25` is rank-bm25's BM25Okapi with Lucene's idf. `Postings` keeps, for every term, the
 documents containing it with their precomputed BM25 weights (a compressed sparse column layout
 in NumPy), so a query costs only its own postings instead of rank-bm25's Python loop over every
 document. Summing the weights in query-term order in float64 gives rank-bm25's scores exactly.
@@ -13,43 +13,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rank_bm25 import BM25
+from rank_bm25 import BM25Okapi
 
 K1 = 1.5  # rank-bm25's defaults for BM25Okapi
 B = 0.75
 
 
-class LuceneBM25(BM25):
-    """Okapi BM25 with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), which is always > 0.
+class LuceneBM25(BM25Okapi):
+    """rank-bm25's BM25Okapi with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), always > 0.
 
-    rank-bm25's BM25Okapi uses log((N - n + 0.5) / (n + 0.5)): 0 for a term in half of the
+    BM25Okapi's own idf is log((N - n + 0.5) / (n + 0.5)): 0 for a term in half of the
     passages, negative above that, floored to epsilon * mean idf. On a small corpus (the seed
     report alone is ~20 passages) that zeroes or inverts exactly the words a question shares
     with the report, so a passage can match and still score 0. Lucene's idf keeps every shared
-    term worth something and still ranks rare terms far above common ones.
+    term worth something and still ranks rare terms far above common ones. Only the idf is
+    changed: scoring is BM25Okapi's own loop, the reference `Postings` must equal.
     """
-
-    def __init__(self, corpus: Iterable[list[str]], k1: float = K1, b: float = B) -> None:
-        self.k1 = k1
-        self.b = b
-        super().__init__(corpus)
 
     def _calc_idf(self, nd: dict[str, int]) -> None:
         for word, freq in nd.items():
             self.idf[word] = idf(self.corpus_size, freq)
-
-    def get_scores(self, query: list[str]) -> np.ndarray:
-        """rank-bm25's reference loop: one score per passage for the query terms."""
-        score = np.zeros(self.corpus_size)
-        doc_len = np.array(self.doc_len)
-        for q in query:
-            q_freq = np.array([(doc.get(q) or 0) for doc in self.doc_freqs])
-            score += (self.idf.get(q) or 0) * (
-                q_freq
-                * (self.k1 + 1)
-                / (q_freq + self.k1 * (1 - self.b + self.b * doc_len / self.avgdl))
-            )
-        return score
 
 
 def idf(passages: int, containing: int) -> float:

@@ -1,0 +1,27 @@
+"""The index stage: corpus files -> passages -> tokens -> index, and questions -> Hits.
+
+- `query`: question -> Query (spelling, senses of English words, eras, abbreviations, facts)
+- `postings`: tokens -> BM25 weights per term (rank-bm25's formula, Lucene's idf)
+- `search`: Query -> ranked Hits, with what each holds of the question (`coverage`)
+- `analysis`: passages -> terms with their places and facts, on every core
+- `build`: the one way an index is built, with a cache folder or in memory, reusing the
+  tokens of unchanged reports
+- `storage`, `freshness`: the on-disk format (memory-mapped arrays) and when a cache is right
+"""
+
+from bot.index.postings import Postings, TermIds
+from bot.index.query import Concept, Query
+from bot.index.search import Hit, SearchIndex, Spans
+from bot.index.storage import Built, CacheError
+
+__all__ = [
+    "Built",
+    "CacheError",
+    "Concept",
+    "Hit",
+    "Postings",
+    "Query",
+    "SearchIndex",
+    "Spans",
+    "TermIds",
+]
