@@ -42,9 +42,18 @@ def _json_default(value: object) -> Any:
 
 
 def answer_json(answer: Answer) -> str:
-    """The Answer as JSON (dates in ISO form)."""
+    """The Answer as JSON (dates in ISO form; each excerpt's passage as its text)."""
+    record: dict[str, Any] = {
+        field.name: getattr(answer, field.name)
+        for field in dataclasses.fields(answer)
+        if field.name not in ("excerpts", "results")
+    }
+    record["excerpts"] = [
+        dataclasses.asdict(excerpt) | {"passage": excerpt.passage.text}
+        for excerpt in answer.excerpts
+    ]
     return json.dumps(
-        dataclasses.asdict(answer) | {"found": answer.found},
+        record | {"found": answer.found},
         ensure_ascii=False,
         indent=2,
         default=_json_default,

@@ -1,21 +1,33 @@
 """Stage: hits -> Answer. Pick each passage's best sentences, mark matched words, cite, abstain.
 
-An Answer is the whole reply in data form; `render` turns it into Telegram HTML or plain text.
+`find` keeps a question's ranked hits as `Results`; `Results.answer(count)` composes the first
+`count` excerpts from them, so a reply composes the page it shows, and a "more results" button
+the pages up to its own, rather than every excerpt a question could page through. An Answer is
+the reply in data form; `render` turns it into Telegram HTML or plain text.
 """
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import overload
+
+import numpy as np
 
 from bot.facts import Fact, states
 from bot.index import Hit, Query, SearchIndex
+from bot.passages import Passage
 from bot.text import Language, Token, analyze, analyze_passage, detect_language, sentences
 
 MAX_EXCERPTS = 3
 MAX_PER_REPORT = 2  # so one long report does not crowd out every other source
+# Hits kept per question: enough for the 50 excerpts inline mode pages through, two per report,
+# with room for passages that repeat another's words.
+DEPTH = 50 * MAX_PER_REPORT * 2
 MAX_SENTENCES = 3
 EXCERPT_CHARS = 600  # sentences are added, best first, while the excerpt stays under this
 TITLE_CHARS = 90
@@ -55,7 +67,7 @@ class Excerpt:
     marks: tuple[tuple[int, int], ...]
     citation: Citation
     score: float
-    passage: str
+    passage: Passage  # the passage quoted (it refers to its report's text; no copy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +76,8 @@ class Answer:
 
     Excerpts are best first; a reply shows a page of them (`page`), numbered from start + 1.
     `translations` pairs the question's English words with the Thai words they matched;
-    `corrections` pairs misspelt words with the words searched instead.
+    `corrections` pairs misspelt words with the words searched instead. `more` says whether
+    further excerpts can be composed from `results` (Results.answer with a larger count).
     """
 
     question: str
@@ -73,6 +86,8 @@ class Answer:
     terms: tuple[str, ...]
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()
+    more: bool = False
+    results: Results | None = field(default=None, repr=False, compare=False)
 
     @property
     def found(self) -> bool:
@@ -222,7 +237,109 @@ def excerpt(
         item_no=report.item_no,
         heading=report.heading,
     )
-    return Excerpt("".join(parts), tuple(marks), citation, hit.score, passage.text)
+    return Excerpt("".join(parts), tuple(marks), citation, hit.score, passage)
+
+
+Words = Callable[[Hit, Iterable[str]], Sequence[Token] | None]  # a hit's stored words
+
+
+class Ranked(Sequence[Hit]):
+    """Hits kept in columns, read back as Hits: what an answer keeps for its later pages.
+
+    Two hundred Hit objects take ~50 kB; their passages and reports (shared with the index),
+    numbers in one array and matched terms take a fifth of that, for each of the answers a
+    bot keeps for their buttons.
+    """
+
+    __slots__ = ("_matched", "_numbers", "_passages", "_positions", "_reports")
+
+    def __init__(self, hits: Iterable[Hit]) -> None:
+        hits = list(hits)
+        self._passages = tuple(hit.passage for hit in hits)
+        self._reports = tuple(hit.report for hit in hits)
+        self._matched = tuple(hit.matched for hit in hits)
+        self._positions = np.array([hit.position for hit in hits], dtype=np.int64)
+        self._numbers = np.array(
+            [(hit.score, hit.coverage, hit.report_coverage, hit.evidence) for hit in hits],
+            dtype=np.float64,
+        ).reshape(-1, 4)
+
+    def __len__(self) -> int:
+        return len(self._passages)
+
+    @overload
+    def __getitem__(self, at: int) -> Hit: ...
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[Hit]: ...
+    def __getitem__(self, at: int | slice) -> Hit | Sequence[Hit]:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        score, coverage, report_coverage, evidence = self._numbers[at].tolist()
+        return Hit(
+            self._passages[at],
+            self._reports[at],
+            score,
+            self._matched[at],
+            coverage,
+            report_coverage,
+            int(self._positions[at]),
+            evidence,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """A question's ranked hits (best first), from which its answer is composed a page at a time.
+
+    `words` gives a hit's passage words of the question's terms as the index stored them
+    (SearchIndex.words), or None, when excerpts segment their passages again.
+    """
+
+    question: str
+    query: Query
+    hits: Sequence[Hit]
+    words: Words | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def found(self) -> bool:
+        """Whether the best hit is worth quoting."""
+        return is_relevant(self.hits)
+
+    def _excerpts(self) -> Iterator[Excerpt]:
+        """Excerpts best first: at most MAX_PER_REPORT per report, the same words never twice."""
+        weights = dict(self.query.weights)
+        per_report: dict[str, int] = {}
+        shown: set[str] = set()
+        for hit in self.hits:
+            seen = per_report.get(hit.report.doc_id, 0)
+            if seen == MAX_PER_REPORT:
+                continue
+            tokens = self.words(hit, weights) if self.words else None
+            quoted = excerpt(hit, weights, tokens, self.query.fact)
+            said = " ".join(quoted.text.split())
+            if said in shown:
+                continue  # the same words from another passage or report: once is enough
+            shown.add(said)
+            per_report[hit.report.doc_id] = seen + 1
+            yield quoted
+
+    def answer(self, count: int = MAX_EXCERPTS) -> Answer:
+        """The Answer holding the first `count` excerpts (composed now), or none when the hits
+        do not answer the question; `more` when another excerpt follows them."""
+        language = detect_language(self.question)
+        if not self.found:
+            return Answer(self.question, language, (), self.query.terms)
+        composed = list(itertools.islice(self._excerpts(), max(count, 0) + 1))
+        return Answer(
+            self.question,
+            language,
+            tuple(composed[:count]),
+            self.query.terms,
+            _translations(self.query, self.hits),
+            self.query.corrections,
+            more=len(composed) > count,
+            results=self,
+        )
 
 
 def compose(
@@ -230,41 +347,28 @@ def compose(
     query: Query,
     hits: Sequence[Hit],
     max_excerpts: int = MAX_EXCERPTS,
-    words: Callable[[Hit, Iterable[str]], Sequence[Token]] | None = None,
+    words: Words | None = None,
 ) -> Answer:
-    """The Answer for `hits` (best first): up to `max_excerpts` cited excerpts, or none.
+    """The Answer for `hits` (best first): up to `max_excerpts` cited excerpts, or none."""
+    return Results(question, query, tuple(hits), words).answer(max_excerpts)
 
-    `words` gives a hit's passage words of the question's terms as the index stored them
-    (SearchIndex.words), so that excerpts need not segment their passages again.
-    """
-    language = detect_language(question)
-    if not is_relevant(hits):
-        return Answer(question, language, (), query.terms)
-    weights = dict(query.weights)
-    per_report: dict[str, int] = {}
-    shown: set[str] = set()
-    excerpts = []
-    for hit in hits:
-        if len(excerpts) == max_excerpts:
-            break
-        seen = per_report.get(hit.report.doc_id, 0)
-        if seen == MAX_PER_REPORT:
-            continue
-        quoted = excerpt(hit, weights, words(hit, weights) if words else None, query.fact)
-        said = " ".join(quoted.text.split())
-        if said in shown:
-            continue  # the same words from another passage or report: once is enough
-        shown.add(said)
-        per_report[hit.report.doc_id] = seen + 1
-        excerpts.append(quoted)
-    return Answer(
-        question,
-        language,
-        tuple(excerpts),
-        query.terms,
-        _translations(query, hits),
-        query.corrections,
-    )
+
+def _weakly(index: SearchIndex) -> Words:
+    """The index's stored words while the index lives: an answer kept for its buttons must not
+    keep a replaced index in memory (its excerpts then segment their passages again)."""
+    method = weakref.WeakMethod(index.words)
+
+    def words(hit: Hit, only: Iterable[str]) -> Sequence[Token] | None:
+        live = method()
+        return None if live is None else live(hit, only)
+
+    return words
+
+
+def find(index: SearchIndex, question: str, depth: int = DEPTH) -> Results:
+    """The question's best `depth` hits, from which any page of its answer is composed."""
+    query = index.analyze(question)
+    return Results(question, query, Ranked(index.search(query, k=depth)), _weakly(index))
 
 
 def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -283,6 +387,4 @@ def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[s
 
 def ask(index: SearchIndex, question: str, max_excerpts: int = MAX_EXCERPTS) -> Answer:
     """Search the index and compose the cited answer: the whole core in one call."""
-    query = index.analyze(question)
-    hits = index.search(query, k=max_excerpts * MAX_PER_REPORT * 2)
-    return compose(question, query, hits, max_excerpts, index.words)
+    return find(index, question, max_excerpts * MAX_PER_REPORT * 2).answer(max_excerpts)

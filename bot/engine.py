@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.answer import Answer, ask
+from bot.answer import MAX_EXCERPTS, Answer, ask, find
 from bot.corpus import CorpusError
 from bot.evaluate import percentile
 from bot.index import Built, SearchIndex
@@ -25,7 +25,6 @@ from bot.index.build import load_or_build
 
 log = logging.getLogger(__name__)
 
-MAX_EXCERPTS = 50  # one search keeps this many excerpts; replies and inline results page them
 WARM_UP_QUESTION = "กระทรวงดิจิตัล smart city"  # Thai, English and a typo: every loader runs
 TIME_SAMPLES = 1000  # answer times kept for the p50/p95 in /stats
 
@@ -107,19 +106,27 @@ class Engine:
         """The index answering questions right now."""
         return self._current.index
 
-    def ask(self, question: str, max_excerpts: int = MAX_EXCERPTS) -> Answer:
-        """Answer in this thread (the console chat, or a worker thread) and count it."""
+    def ask(self, question: str, count: int = MAX_EXCERPTS) -> Answer:
+        """Answer in this thread (the console chat, or a worker thread) and count it: the
+        first `count` excerpts, and what composes the rest (Answer.results)."""
         started = time.perf_counter()
-        answer = ask(self.index, question, max_excerpts=max_excerpts)
+        answer = find(self.index, question).answer(count)
         elapsed = time.perf_counter() - started
         with self._stats_lock:
             self._questions += 1
             self._seconds.append(elapsed)
         return answer
 
-    async def answer(self, question: str, max_excerpts: int = MAX_EXCERPTS) -> Answer:
+    async def answer(self, question: str, count: int = MAX_EXCERPTS) -> Answer:
         """Answer in a worker thread so the event loop keeps serving other chats."""
-        return await asyncio.to_thread(self.ask, question, max_excerpts)
+        return await asyncio.to_thread(self.ask, question, count)
+
+    async def more(self, answer: Answer, count: int) -> Answer:
+        """The same answer with its first `count` excerpts, composed in a worker thread (the
+        answer itself when nothing more can be composed)."""
+        if answer.results is None or count <= len(answer.excerpts):
+            return answer
+        return await asyncio.to_thread(answer.results.answer, count)
 
     @property
     def reloading(self) -> bool:

@@ -225,7 +225,8 @@ def fitting(answer: Answer, start: int, count: int) -> int:
 
 
 def answer_reply(answer: Answer, key: str, start: int, count: int) -> Reply:
-    """A page of the answer from `start`, as much of it as fits one message, with buttons."""
+    """A page of the answer from `start`, as much of it as fits one message, with buttons (the
+    answer holds its excerpts up to the page at least; `more` says that others follow)."""
     shown = fitting(answer, start, count)
     page = answer.page(start, shown)
     texts = texts_for_answer(answer)
@@ -242,7 +243,7 @@ def answer_reply(answer: Answer, key: str, start: int, count: int) -> Reply:
         InlineKeyboardButton(texts.source.format(number=n), url=url) for url, n in urls.items()
     ]
     rows = _rows(passages, 2) + _rows(sources, 2)
-    if start + shown < len(answer.excerpts):
+    if start + shown < len(answer.excerpts) or (answer.more and shown):
         more = f"m:{key}:{start + shown}"
         rows.append([InlineKeyboardButton(texts.more, callback_data=more)])
     return Reply(
@@ -264,7 +265,7 @@ def passage_reply(answer: Answer, index: int) -> Reply:
     if telegram_length(link) > MAX_LINK_CHARS:
         url, link = None, ""  # a link longer than the passage it cites is left out
     head = f"<b>{html.escape(title, quote=False)}</b>\n<i>{html.escape(where, quote=False)}</i>"
-    passage = excerpt.passage
+    passage = excerpt.passage.text
     page = f"{head}\n<blockquote>{html.escape(passage, quote=False)}</blockquote>{link}"
     while telegram_length(page) > TELEGRAM_LIMIT and len(passage) > 1:  # long ones are cut
         passage = shorten(passage, len(passage) * 9 // 10)
@@ -295,8 +296,8 @@ def inline_results(
             result_id(answer.question, -1), words.not_found, content, description=words.hint
         )
         return ([article] if start == 0 else []), None
-    total = min(len(answer.excerpts), INLINE_TOTAL)
-    end = min(start + INLINE_PAGE, total)
+    end = min(start + INLINE_PAGE, len(answer.excerpts), INLINE_TOTAL)
+    more = end < len(answer.excerpts) or answer.more
     results = []
     for rank in range(start, end):
         excerpt = answer.excerpts[rank]
@@ -310,7 +311,7 @@ def inline_results(
                 description=shorten(excerpt.text, 120),
             )
         )
-    return results, (str(end) if end < total else None)
+    return results, (str(end) if more and end < INLINE_TOTAL else None)
 
 
 def reload_report(done: Reload, texts: Texts) -> str:

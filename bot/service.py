@@ -106,7 +106,7 @@ def console_chat(engine: Engine, results: int) -> int:
             if question.lower() in CONSOLE_EXIT:
                 break
             if question:
-                print(to_text(engine.ask(question, max_excerpts=results)), end="\n\n", flush=True)
+                print(to_text(engine.ask(question, results)), end="\n\n", flush=True)
     except (EOFError, KeyboardInterrupt):
         print()
     return 0

@@ -42,6 +42,8 @@ from bot.replies import (
     COMMANDS,
     INLINE_CACHE_SECONDS,
     INLINE_HINT_CACHE_SECONDS,
+    INLINE_PAGE,
+    INLINE_TOTAL,
     MAX_QUESTION_CHARS,
     MORE_BUTTON,
     PASSAGE_BUTTON,
@@ -161,7 +163,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     await show_typing(message)
     state = shared(context)
     async with state.searches:
-        answer = await state.engine.answer(question)
+        answer = await state.engine.answer(question, state.page_size)
     key = state.answers.add(answer) if answer.found else ""
     await send(message, answer_reply(answer, key, 0, state.page_size))
 
@@ -216,9 +218,14 @@ async def _button(update: Update, context: ContextTypes.DEFAULT_TYPE, *, more: b
         return
     state = shared(context)
     key, number = context.match["key"], int(context.match["number"])
-    answer = state.answers.get(key)
+    kept = state.answers.get(key)
     message = query.message
-    if answer is None or not isinstance(message, Message) or number >= len(answer.excerpts):
+    if kept is None or not isinstance(message, Message):
+        await query.answer(texts_for_user(query.from_user).expired)
+        return
+    # The excerpts up to the page asked for, composed now from the answer's kept hits.
+    answer = await state.engine.more(kept, number + (state.page_size if more else 1))
+    if number >= len(answer.excerpts):
         await query.answer(texts_for_user(query.from_user).expired)
         return
     await query.answer()
@@ -247,7 +254,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([], cache_time=INLINE_HINT_CACHE_SECONDS, button=hint)
         return
     start = int(query.offset) if query.offset.isdecimal() and len(query.offset) < 4 else 0
-    answer = await shared(context).engine.answer(question)
+    answer = await shared(context).engine.answer(question, min(start + INLINE_PAGE, INLINE_TOTAL))
     results, next_offset = inline_results(answer, start)
     await query.answer(
         results, cache_time=INLINE_CACHE_SECONDS, is_personal=False, next_offset=next_offset

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import date
 from html.parser import HTMLParser
 
-from bot.answer import Answer, Citation, Excerpt, ask, shorten
+from bot.answer import Answer, Citation, Excerpt, ask, find, shorten
+from bot.corpus import load_corpus
 from bot.index import SearchIndex
+from bot.index.build import from_reports
+from bot.passages import Passage
 from bot.render import TELEGRAM_LIMIT, telegram_length, to_html, to_text
-from tests.conftest import SEED_ID
+from tests.conftest import SEED, SEED_ID
 
 
 def test_thai_question_gets_cited_best_sentences_with_marks(seed_index: SearchIndex) -> None:
@@ -16,7 +21,7 @@ def test_thai_question_gets_cited_best_sentences_with_marks(seed_index: SearchIn
     assert answer.found and answer.language == "th"
     first = answer.excerpts[0]
     assert "แอปพลิเคชันไทยชนะ" in first.text
-    assert len(first.text) < len(first.passage)  # sentences, not the whole passage
+    assert len(first.text) < len(first.passage.text)  # sentences, not the whole passage
     assert [first.text[a:b] for a, b in first.marks][-1] == "แอปพลิเคชันไทยชนะ"
     assert first.citation == Citation(
         doc_id=SEED_ID,
@@ -50,7 +55,7 @@ def _answer(
     text: str, language: str = "th", url: str | None = "https://example.org/a?b=1&c=2"
 ) -> Answer:
     citation = Citation("doc", "ชื่อรายงาน <ทดสอบ>", "1.2.4", date(2020, 8, 13), url, "doc.txt")
-    excerpt = Excerpt(text, ((0, 4),), citation, 1.0, text)
+    excerpt = Excerpt(text, ((0, 4),), citation, 1.0, Passage("doc", "1.2.4", text, 0, len(text)))
     return Answer("คำถาม <b>ตัวหนา</b> & more", language, (excerpt,) * 3, ("คำ",))
 
 
@@ -132,3 +137,25 @@ def test_a_phrase_asked_twice_is_named_once_among_the_translations(
     answer = ask(seed_index, "smart city smart city smart city")
     assert answer.found
     assert len(answer.translations) == len(set(answer.translations)) >= 1
+
+
+def test_an_answer_composes_only_the_excerpts_asked_for(seed_index: SearchIndex) -> None:
+    results = find(seed_index, "ASEAN digital")  # one report: two excerpts at most
+    one, two, five = results.answer(1), results.answer(2), results.answer(5)
+    assert len(one.excerpts) == 1 and one.more  # one composed, and one more to tell it
+    assert two.excerpts[:1] == one.excerpts and len(two.excerpts) == 2 and not two.more
+    assert five == two and one.results is results
+    assert ask(seed_index, "ASEAN digital", max_excerpts=2).excerpts == two.excerpts
+
+
+def test_a_kept_answer_does_not_keep_its_index_alive() -> None:
+    # After a /reload, answers kept for their buttons must not hold the old index in memory:
+    # their later pages then segment passages again, with the same excerpts.
+    index = from_reports(load_corpus([SEED]).reports)
+    first = find(index, "แอปพลิเคชันไทยชนะ").answer(2)
+    expected = first.results.answer(6).excerpts if first.results else ()
+    alive = weakref.ref(index)
+    del index
+    gc.collect()
+    assert alive() is None
+    assert first.results is not None and first.results.answer(6).excerpts == expected

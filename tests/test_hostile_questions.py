@@ -28,9 +28,11 @@ from telegram import InlineKeyboardMarkup
 from bot.answer import Answer, Citation, Excerpt, ask
 from bot.index import SearchIndex
 from bot.index.build import from_reports
-from bot.passages import INTRO, SOURCE, TITLE
+from bot.passages import INTRO, SOURCE, TITLE, Passage
 from bot.render import to_html, to_text
 from bot.replies import (
+    INLINE_PAGE,
+    INLINE_TOTAL,
     MORE_BUTTON,
     PASSAGE_BUTTON,
     RecentAnswers,
@@ -506,6 +508,13 @@ def check_search(index: SearchIndex, question: str, k: int) -> None:
     assert all(0 <= hit.coverage <= 1 + 1e-9 for hit in hits)
 
 
+def _more(answer: Answer, count: int) -> Answer:
+    """The answer with its first `count` excerpts, as Engine.more composes them for a button."""
+    if answer.results is None or count <= len(answer.excerpts):
+        return answer
+    return answer.results.answer(count)
+
+
 def check_answer(answer: Answer, page_size: int) -> None:
     """Every reply the bot can make of this answer is sendable: HTML, text, buttons, inline."""
     event("found" if answer.found else "not found")
@@ -516,6 +525,7 @@ def check_answer(answer: Answer, page_size: int) -> None:
     key = recent.add(answer)
     start, pages, shown = 0, 0, 0
     while True:  # the first page, then each "more results" page, as a user would press them
+        answer = _more(answer, start + page_size)  # what the bot composes for that button
         reply = answer_reply(answer, key, start, page_size)
         data = assert_reply(reply)
         blocks = reply.html.count("<blockquote>")
@@ -526,7 +536,10 @@ def check_answer(answer: Answer, page_size: int) -> None:
         for item in data:
             match = PASSAGE_BUTTON.match(item) or MORE_BUTTON.match(item)
             assert match and match["key"] == key, item
-            assert int(match["number"]) < len(answer.excerpts), item
+            if item.startswith("p:"):
+                assert int(match["number"]) < len(answer.excerpts), item
+            else:  # "more" may point past what is composed: pressing it composes the rest
+                assert int(match["number"]) < len(answer.excerpts) + answer.more, item
         more = [MORE_BUTTON.match(item) for item in data if item.startswith("m:")]
         pages += 1
         if not more:
@@ -546,7 +559,8 @@ def check_inline(answer: Answer) -> None:
     ids: list[str] = []
     offset: str | None = "0"
     while offset is not None:
-        results, next_offset = inline_results(answer, int(offset))
+        page = _more(answer, min(int(offset) + INLINE_PAGE, INLINE_TOTAL))
+        results, next_offset = inline_results(page, int(offset))
         assert results or not ids
         for result in results:
             assert 1 <= len(result.id.encode()) <= RESULT_ID_BYTES, result.id
@@ -629,7 +643,8 @@ def excerpts(draw: st.DrawFn) -> Excerpt:
     passage = draw(
         st.one_of(st.just(text), st.builds(lambda a, b: f"{a} {text} {b}", short_hostile, mixture))
     )
-    return Excerpt(text, marks, citation, 1.0, passage or text or "x")
+    quoted = passage or text or "x"
+    return Excerpt(text, marks, citation, 1.0, Passage("d", "1", quoted, 0, len(quoted)))
 
 
 answers = st.builds(
@@ -711,7 +726,8 @@ def test_the_plain_text_fallback_fits_one_message_too() -> None:
             # nearly PATH_MAX (4,096 bytes) long.
             """
             citation = Citation("d", "ไทยชนะ", "1", None, None, "folder/" * 580 + "r.txt")
-            excerpt = Excerpt("ไทยชนะ", ((0, 6),), citation, 1.0, "แอปพลิเคชันไทยชนะ")
+            quoted = Passage("d", "1", "แอปพลิเคชันไทยชนะ", 0, 17)
+            excerpt = Excerpt("ไทยชนะ", ((0, 6),), citation, 1.0, quoted)
             answer = Answer("ไทยชนะ", "th", (excerpt,), ("ไทยชนะ",))
             """,
             id="long-source-path",
@@ -725,6 +741,7 @@ def test_the_full_passage_reply_always_ends(make_answer: str) -> None:
         import json
         from bot.answer import Answer, Citation, Excerpt, ask
         from bot.index.build import from_reports
+        from bot.passages import Passage
         from bot.replies import passage_reply
         from bot.reports import parse_record
     """
