@@ -19,12 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from bot.answer import ask
+from bot.answer import ask, find
 from bot.evaluate import percentile
 from bot.index import storage
 from bot.index.build import build
 from bot.index.postings import LuceneBM25
 from bot.render import to_html
+from bot.replies import RecentAnswers
 
 # Questions used when no --queries file is given (Thai and English, about cabinet matters).
 DEFAULT_QUESTIONS = (
@@ -42,6 +43,8 @@ DEFAULT_QUESTIONS = (
     "ADMM defence ministers meeting",
 )
 NAIVE_SAMPLE = 100  # questions timed on the naive path (each costs a loop over all passages)
+KEPT_ANSWERS = 1000  # answers kept for their buttons, as the bot keeps them (RecentAnswers)
+PAGE = 3  # excerpts on a reply's first page
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,30 @@ def read_questions(paths: Sequence[Path] | None) -> list[str]:
         else:
             questions.append(line.strip())
     return questions
+
+
+def _private_mb() -> float | None:
+    """Memory of this process that no file backs (Linux's smaps_rollup "Anonymous"), in MB:
+    what the index's memory-mapped arrays, shared with the page cache, do not count in."""
+    try:
+        with Path("/proc/self/smaps_rollup").open(encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Anonymous:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _kept_answers_mb(index: Any, questions: Sequence[str]) -> float | None:
+    """How much private memory KEPT_ANSWERS answers take, kept as the bot keeps them for their
+    buttons (the first page composed, the ranked hits kept for the others)."""
+    before = _private_mb()
+    recent = RecentAnswers(KEPT_ANSWERS)
+    for number in range(KEPT_ANSWERS):
+        recent.add(find(index, questions[number % len(questions)]).answer(PAGE))
+    after = _private_mb()
+    return None if before is None or after is None else after - before
 
 
 def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -114,6 +141,8 @@ def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
     search_time, _ = _time(lambda q: index.search(index.analyze(q), 10), questions)
     answer_time, _ = _time(lambda q: to_html(ask(index, q)), questions)
     serve_peak = _peak_rss_mb()
+    serve_private = _private_mb()
+    kept = _kept_answers_mb(index, questions)
 
     # The naive path: rank-bm25's own loop over every passage for the same query terms.
     naive = LuceneBM25([tokens.terms(number) for number in range(len(tokens))])
@@ -155,6 +184,8 @@ def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
         "build_peak_rss_mb": round(cold["build_peak_rss_mb"], 1),
         "worker_peak_rss_mb": round(cold["worker_peak_rss_mb"], 1),
         "serve_peak_rss_mb": round(serve_peak, 1),
+        "serve_private_mb": None if serve_private is None else round(serve_private, 1),
+        "kept_1000_answers_mb": None if kept is None else round(kept, 1),
         "peak_rss_with_naive_mb": round(_peak_rss_mb(), 1),
     }
 
@@ -181,6 +212,8 @@ def report(figures: dict[str, Any]) -> str:
             f"{figures['serve_peak_rss_mb']} MB",
         ),
         ("peak RSS of the largest process", f"{figures['peak_rss_mb']} MB"),
+        ("answering process: private memory", f"{figures['serve_private_mb']} MB"),
+        ("1,000 answers kept for their buttons", f"{figures['kept_1000_answers_mb']} MB more"),
         ("peak RSS with the naive model", f"{figures['peak_rss_with_naive_mb']} MB"),
     ]
     width = max(len(label) for label, _ in rows)

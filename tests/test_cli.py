@@ -131,8 +131,11 @@ def test_bench_prints_a_table_and_a_json_summary() -> None:
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert {
         "passages", "cold_build_s", "warm_load_s", "naive_p50_ms", "search_p50_ms",
-        "answer_p50_ms", "speedup", "top10_agree", "peak_rss_mb",
+        "answer_p50_ms", "speedup", "top10_agree", "peak_rss_mb", "serve_private_mb",
+        "kept_1000_answers_mb",
     } <= set(figures)  # fmt: skip
+    assert 0 < figures["serve_private_mb"] < figures["serve_peak_rss_mb"]
+    assert figures["kept_1000_answers_mb"] is not None
     assert figures["passages"] == 20 and figures["top10_agree"] == 1.0
     assert "speed-up (naive / search, p50)" in result.stdout
 
