@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 
 from bot.answer import ask, find
+from bot.chat.replies import RecentAnswers
 from bot.evaluate import percentile
 from bot.index import storage
 from bot.index.build import build
 from bot.index.postings import LuceneBM25
 from bot.render import to_html
-from bot.replies import RecentAnswers
 
 # Questions used when no --queries file is given (Thai and English, about cabinet matters).
 DEFAULT_QUESTIONS = (

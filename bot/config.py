@@ -7,9 +7,16 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -36,14 +43,20 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message names the variable and the fix."""
 
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LOG_LEVELS: tuple[str, ...] = get_args(LogLevel)
 
 
 class Settings(BaseSettings):
     """Everything the operator can configure."""
 
+    # An empty variable (`WEBHOOK_URL=` as .env.example leaves it) means "not set".
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     telegram_bot_token: SecretStr | None = None
@@ -51,9 +64,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = DEFAULT_CORPUS
     index_dir: Path | None = None
     result_count: int = Field(default=3, ge=1, le=10)
-    log_level: str = "INFO"
-    telegram_api_base_url: str | None = None
-    webhook_url: str | None = None
+    log_level: LogLevel = "INFO"
+    telegram_api_base_url: HttpUrl | None = None
+    webhook_url: HttpUrl | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret_token: SecretStr | None = None
@@ -82,37 +95,15 @@ class Settings(BaseSettings):
                 raise ValueError(f"{user_id} is {SHARED_SENDERS[user_id]}, not one person")
         return value
 
-    @field_validator("log_level")
+    @field_validator("log_level", mode="before")
     @classmethod
-    def _level(cls, value: str) -> str:
-        level = value.strip().upper()
-        if level not in LOG_LEVELS:
-            raise ValueError(f"use {', '.join(LOG_LEVELS)}")
-        return level
+    def _level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator(
-        "telegram_bot_token",
-        "webhook_secret_token",
-        "telegram_api_base_url",
-        "webhook_url",
-        "index_dir",
-        mode="before",
-    )
+    @field_validator("telegram_bot_token", "webhook_secret_token", "index_dir", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("corpus_dir", mode="before")
-    @classmethod
-    def _blank_is_default(cls, value: object) -> object:
-        return DEFAULT_CORPUS if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("telegram_api_base_url")
-    @classmethod
-    def _api_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s/]+", value.strip()):
-            raise ValueError("give the Bot API server's http(s):// address")
-        return value.strip() if value else value
 
     @model_validator(mode="after")
     def _webhook_url(self) -> Settings:
@@ -120,10 +111,9 @@ class Settings(BaseSettings):
         # (TELEGRAM_API_BASE_URL) may post anywhere, plain http included.
         if self.webhook_url is None or self.telegram_api_base_url:
             return self
-        match = re.match(r"^https://[^\s/:]+(?::(?P<port>\d+))?(?:/\S*)?$", self.webhook_url)
-        if not match:
+        if self.webhook_url.scheme != "https":
             raise ValueError("WEBHOOK_URL: Telegram posts only to https:// URLs")
-        if match["port"] and int(match["port"]) not in WEBHOOK_PORTS:
+        if self.webhook_url.port not in WEBHOOK_PORTS:
             raise ValueError("WEBHOOK_URL: Telegram posts only to ports 443, 80, 88 or 8443")
         return self
 

@@ -17,13 +17,15 @@ from urllib.parse import quote, urlsplit
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
+from bot.chat.app import api_urls, build_application
 from bot.config import Settings, SettingsError
 from bot.corpus import CorpusError
 from bot.engine import Engine
 from bot.render import to_text
-from bot.telegram import api_urls, build_application
 
 log = logging.getLogger(__name__)
+
+TELEGRAM_API = "https://api.telegram.org"
 
 NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set, so the bot cannot go live on Telegram.\n"
@@ -90,9 +92,7 @@ def webhook_path(webhook_url: str) -> str:
 async def check_telegram(settings: Settings, token: str) -> None:
     """Ask Telegram who the bot is: InvalidToken or NetworkError now, as one clear line,
     rather than from inside PTB's start-up (which logs each failure with its traceback)."""
-    base_url, base_file_url = api_urls(
-        settings.telegram_api_base_url or "https://api.telegram.org"
-    )
+    base_url, base_file_url = api_urls(str(settings.telegram_api_base_url or TELEGRAM_API))
     async with Bot(token, base_url=base_url, base_file_url=base_file_url) as bot:
         await bot.get_me()
 
@@ -141,7 +141,8 @@ def serve(settings: Settings, console: bool = False) -> int:
     secret = settings.webhook_secret_token
     secret_token = secret.get_secret_value() if secret else None
     redaction = install_redaction([token or "", secret_token or ""])
-    if token and settings.webhook_url and token in settings.webhook_url:
+    webhook_url = str(settings.webhook_url) if settings.webhook_url else None
+    if token and webhook_url and token in webhook_url:
         print(
             "error: WEBHOOK_URL must not contain the bot token; use a plain path and set "
             "WEBHOOK_SECRET_TOKEN instead.",
@@ -161,15 +162,15 @@ def serve(settings: Settings, console: bool = False) -> int:
     application = build_application(settings, engine)
     try:
         asyncio.run(check_telegram(settings, token))
-        if settings.webhook_url:
+        if webhook_url:
             if secret_token is None:
                 log.warning("WEBHOOK_SECRET_TOKEN is not set: anyone who learns the URL can post")
-            log.info("serving a webhook at %s", settings.webhook_url)
+            log.info("serving a webhook at %s", webhook_url)
             application.run_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
-                url_path=webhook_path(settings.webhook_url),
-                webhook_url=settings.webhook_url,
+                url_path=webhook_path(webhook_url),
+                webhook_url=webhook_url,
                 secret_token=secret_token,
             )
         else:

@@ -18,10 +18,10 @@ from typing import Any
 from pydantic import SecretStr
 from telegram.ext import Application
 
+from bot.chat.app import build_application
 from bot.config import Settings
 from bot.engine import Engine, load_index
 from bot.render import telegram_length
-from bot.telegram import build_application
 from tests.botapi import Call, FakeBotApi
 
 # Shaped like a token (digits:secret) so Settings.token() accepts it, but not like a real one.

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.chat.app import build_application
 from bot.config import SettingsError, load_settings
 from bot.engine import Engine
-from bot.telegram import build_application
 from tests.botapi import FakeBotApi, auto_entities
 from tests.telegram_fixtures import ADMIN_ID, GROUP_ID, USER_ID, fake_api, make_settings
 

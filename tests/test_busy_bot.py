@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lanes import QUESTION_LANE
+from bot.chat.lanes import QUESTION_LANE
 from tests.botapi import FakeBotApi
 from tests.telegram_fixtures import (
     ADMIN_ID,

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from bot.chat.app import SEND_RETRIES
 from bot.config import Settings
-from bot.telegram import SEND_RETRIES
 from tests.botapi import FakeBotApi
 from tests.telegram_fixtures import (
     USER_ID,
@@ -64,7 +64,7 @@ async def test_after_three_retries_the_bot_gives_up_and_apologises(
     # AIORateLimiter(max_retries=3) is in effect: one try and three retries, then the error.
     assert errors(fake, "sendMessage") == [429, 429, 429, 429, None]
     assert apology.params["text"] == APOLOGY
-    (failure,) = [r for r in caplog.records if r.name == "bot.telegram"]
+    (failure,) = [r for r in caplog.records if r.name == "bot.chat.handlers"]
     assert failure.levelno == logging.ERROR and "RetryAfter" in repr(failure.exc_info)
 
 

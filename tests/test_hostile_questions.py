@@ -4,7 +4,7 @@ Property-based (hypothesis): over 10,000 generated questions (arbitrary Unicode,
 without a base, zero-width and bidi controls, HTML and Markdown metacharacters, emoji, Thai and
 Arabic digits, 5,000-character lines, real corpus words among them) go through
 `SearchIndex.search`, `bot.answer.ask`, `to_html`, `to_text` and the reply builders of
-`bot/replies.py`, on the default corpus and on a few reports whose own text is hostile. Every
+`bot/chat/replies.py`, on the default corpus and on a few reports whose own text is hostile. Every
 reply must be Telegram HTML that Telegram accepts, within 4096 UTF-16 units, with buttons and
 inline result ids within their 64 bytes. Runs are derandomized and keep no database, so CI
 sees the same examples every time.
@@ -26,11 +26,7 @@ from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
 from bot.answer import Answer, Citation, Excerpt, ask
-from bot.index import SearchIndex
-from bot.index.build import from_reports
-from bot.passages import INTRO, SOURCE, TITLE, Passage
-from bot.render import to_html, to_text
-from bot.replies import (
+from bot.chat.replies import (
     INLINE_PAGE,
     INLINE_TOTAL,
     MORE_BUTTON,
@@ -41,6 +37,10 @@ from bot.replies import (
     inline_results,
     passage_reply,
 )
+from bot.index import SearchIndex
+from bot.index.build import from_reports
+from bot.passages import INTRO, SOURCE, TITLE, Passage
+from bot.render import to_html, to_text
 from bot.reports import Report, parse_record, parse_text
 from tests.conftest import SEED
 from tests.isolated import run_isolated
@@ -742,7 +742,7 @@ def test_the_full_passage_reply_always_ends(make_answer: str) -> None:
         from bot.answer import Answer, Citation, Excerpt, ask
         from bot.index.build import from_reports
         from bot.passages import Passage
-        from bot.replies import passage_reply
+        from bot.chat.replies import passage_reply
         from bot.reports import parse_record
     """
     reply = """

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.app import build_application
 from bot.engine import Engine
-from bot.telegram import build_application
 from tests.botapi import Call, FakeBotApi
 from tests.telegram_fixtures import (
     ADMIN_ID,
@@ -172,5 +172,5 @@ async def test_a_thousand_questions_through_ten_reloads_some_failing(
     failures = [r for r in caplog.records if r.getMessage().startswith("reload failed")]
     assert len(failures) == 4 and all(r.levelno == logging.WARNING for r in failures)
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
-    assert [r.getMessage() for r in caplog.records if r.name == "bot.telegram"] == []
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.chat.handlers"] == []
     assert engine.stats().questions == 1000

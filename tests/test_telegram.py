@@ -14,9 +14,9 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
+from bot.chat.app import build_application
 from bot.config import default_cache_dir
 from bot.engine import Engine
-from bot.telegram import build_application
 from tests.botapi import FakeBotApi, auto_entities
 from tests.telegram_fixtures import (
     ADMIN_ID,
@@ -486,14 +486,14 @@ async def test_handler_failure_is_logged_and_the_user_gets_an_apology(
 ) -> None:
     await start_bot()
     fake.fail_next("sendMessage", error_code=500, description="Internal Server Error")
-    with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+    with caplog.at_level(logging.ERROR, logger="bot.chat.handlers"):
         apology = await exchange(fake, "AOT Airport", language_code="en")
 
     assert apology.params["text"] == (
         "Sorry, something went wrong while answering. Please try again."
     )
     assert [call.error_code for call in fake.calls("sendMessage")] == [500, None]
-    (record,) = [r for r in caplog.records if r.name == "bot.telegram"]
+    (record,) = [r for r in caplog.records if r.name == "bot.chat.handlers"]
     assert record.levelno == logging.ERROR and record.exc_info is not None
 
 

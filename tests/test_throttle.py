@@ -1,10 +1,10 @@
-"""Per-user flood control (bot/throttle.py) on a fake clock: no sleeps, no timed asserts."""
+"""Per-user flood control (bot/chat/throttle.py) on a fake clock: no sleeps, no timed asserts."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.throttle import Throttle, Verdict
+from bot.chat.throttle import Throttle, Verdict
 
 
 class FakeClock:

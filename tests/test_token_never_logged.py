@@ -172,4 +172,4 @@ def test_a_full_session_logs_no_trace_of_the_token(
     redacted = {record.name for record in records if "[REDACTED]" in record.getMessage()}
     assert {"httpx", "telegram.ext.ExtBot"} <= redacted, redacted
     assert len([r for r in records if r.levelno == logging.DEBUG]) > 100
-    assert any(r.name == "bot.telegram" and r.levelno == logging.ERROR for r in records)
+    assert any(r.name == "bot.chat.handlers" and r.levelno == logging.ERROR for r in records)

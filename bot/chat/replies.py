@@ -2,7 +2,7 @@
 their buttons, inline results, admin replies, and the recent-answers cache behind the buttons.
 
 Built from the core's Answer and render's HTML; the handlers that send them are in
-bot/telegram.py.
+bot.chat.handlers.
 """
 
 from __future__ import annotations

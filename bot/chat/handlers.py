@@ -1,54 +1,31 @@
-"""Edge: the Telegram bot. Handlers, inline mode, buttons, admin /reload and /stats, errors.
+"""Edge: the bot's handlers. Questions, inline mode, buttons, admin /reload and /stats, errors.
 
-Handlers read the question, ask the Engine and send a `Reply` built by bot/replies.py.
-`build_application` holds all the wiring.
+Handlers read the question, ask the Engine and send a `Reply` built by bot.chat.replies; the
+per-user throttle is applied once, by `throttled`. bot.chat.app wires them up.
 """
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import html
 import logging
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from telegram import (
-    InlineQueryResultsButton,
-    LinkPreviewOptions,
-    Message,
-    MessageEntity,
-    Update,
-)
-from telegram.constants import ChatAction, ParseMode
+from telegram import InlineQueryResultsButton, Message, Update
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    Defaults,
-    InlineQueryHandler,
-    MessageHandler,
-    filters,
-)
 
 from bot.answer import shorten
-from bot.config import Settings, SettingsError
-from bot.engine import Engine, ReloadBusyError, ReloadError
-from bot.lanes import Lanes, QuickAnswersRateLimiter
-from bot.replies import (
-    COMMANDS,
+from bot.chat.context import BotContext
+from bot.chat.replies import (
     INLINE_CACHE_SECONDS,
     INLINE_HINT_CACHE_SECONDS,
     INLINE_PAGE,
     INLINE_TOTAL,
     MAX_QUESTION_CHARS,
-    MORE_BUTTON,
-    PASSAGE_BUTTON,
-    SHARED,
-    RecentAnswers,
     Reply,
     answer_reply,
     inline_results,
@@ -57,49 +34,11 @@ from bot.replies import (
     stats_text,
     texts_for_user,
 )
-from bot.throttle import Throttle
+from bot.engine import ReloadBusyError, ReloadError
 
 log = logging.getLogger(__name__)
 
-SEND_RETRIES = 3  # times a request refused by Telegram's flood control (429) is sent again
-# Questions searched at once. Searches are CPU-bound under the GIL, so more would not be faster;
-# fewer leave the worker threads free for inline queries and a /reload.
-QUESTION_SEARCHES = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Shared:
-    """What the handlers share, stored once in bot_data: the engine, the recent answers, the
-    per-user throttle and the question searches allowed at once."""
-
-    engine: Engine
-    answers: RecentAnswers
-    page_size: int
-    admins: frozenset[int]
-    throttle: Throttle
-    searches: asyncio.Semaphore
-
-
-def shared(context: ContextTypes.DEFAULT_TYPE) -> Shared:
-    """The handlers' shared state (the one typed way to reach the engine)."""
-    value = context.bot_data[SHARED]
-    if not isinstance(value, Shared):
-        raise TypeError(f"bot_data[{SHARED!r}] holds {type(value).__name__}, not Shared")
-    return value
-
-
-class AddressedToBot(filters.MessageFilter):
-    """Messages meant for the bot: replies to its own messages and @mentions of it."""
-
-    def filter(self, message: Message) -> bool:
-        """Whether the message replies to or mentions this bot."""
-        bot = message.get_bot()
-        replied = message.reply_to_message
-        if replied and replied.from_user and replied.from_user.id == bot.id:
-            return True
-        mention = f"@{bot.username}".lower()
-        mentions = message.parse_entities([MessageEntity.MENTION]).values()
-        return any(text.lower() == mention for text in mentions)
+Handler = Callable[[Update, BotContext], Awaitable[None]]
 
 
 def without_mention(text: str, username: str) -> str:
@@ -118,13 +57,13 @@ async def send(message: Message, reply: Reply) -> Message:
         return await message.reply_text(reply.text, parse_mode=None, reply_markup=reply.markup)
 
 
-async def within_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def within_limit(update: Update, context: BotContext) -> bool:
     """Whether to serve the sender now; when not, ask them to slow down (once per flood in a
     chat, every time on a button, whose press must be answered anyway)."""
     sender = update.effective_sender
     if sender is None:
         return True
-    verdict = shared(context).throttle.check(sender.id)
+    verdict = context.shared.throttle.check(sender.id)
     if verdict.allowed:
         return True
     texts = texts_for_user(update.effective_user)
@@ -137,6 +76,18 @@ async def within_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     return False
 
 
+def throttled(handler: Handler) -> Handler:
+    """The handler, run only while its sender keeps within the per-user limit (see
+    `within_limit`): the one place the throttle is applied."""
+
+    @functools.wraps(handler)
+    async def checked(update: Update, context: BotContext) -> None:
+        if await within_limit(update, context):
+            await handler(update, context)
+
+    return checked
+
+
 async def show_typing(message: Message) -> None:
     """Show "typing…"; a cosmetic, so its failure never costs the answer."""
     try:
@@ -145,10 +96,10 @@ async def show_typing(message: Message) -> None:
         log.info("could not show typing in chat %s: %s", message.chat_id, error)
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def answer_question(update: Update, context: BotContext, text: str) -> None:
     """Answer `text` as a question in reply to the update's message (or explain what to send)."""
     message = update.effective_message
-    if message is None or not await within_limit(update, context):
+    if message is None:
         return
     texts = texts_for_user(update.effective_user)
     question = text.strip()
@@ -161,62 +112,69 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
         )
         return
     await show_typing(message)
-    state = shared(context)
+    state = context.shared
     async with state.searches:
         answer = await state.engine.answer(question, state.page_size)
     key = state.answers.add(answer) if answer.found else ""
     await send(message, answer_reply(answer, key, 0, state.page_size))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@throttled
+async def help_command(update: Update, context: BotContext) -> None:
     """Say what the bot does, with example questions, in the user's language."""
-    if update.effective_message and await within_limit(update, context):
+    if update.effective_message:
         texts = texts_for_user(update.effective_user)
         username = html.escape(context.bot.username)
         await update.effective_message.reply_text(texts.help.format(bot=username))
 
 
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@throttled
+async def ask(update: Update, context: BotContext) -> None:
     """Answer a private chat's text message as a question."""
     if update.effective_message and update.effective_message.text:
         await answer_question(update, context, update.effective_message.text)
 
 
-async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@throttled
+async def ask_command(update: Update, context: BotContext) -> None:
     """Answer `/ask <question>`; explain how to use it when the question is missing."""
     if update.effective_message and update.effective_message.text:
         parts = update.effective_message.text.split(maxsplit=1)
         await answer_question(update, context, parts[1] if len(parts) > 1 else "")
 
 
-async def ask_addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@throttled
+async def ask_addressed(update: Update, context: BotContext) -> None:
     """Answer a group message that replies to the bot or mentions it."""
     if update.effective_message and update.effective_message.text:
         text = without_mention(update.effective_message.text, context.bot.username)
         await answer_question(update, context, text)
 
 
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@throttled
+async def not_text(update: Update, context: BotContext) -> None:
     """Ask for a text question when a private chat sends a sticker, photo or the like."""
-    if update.effective_message and await within_limit(update, context):
+    if update.effective_message:
         await update.effective_message.reply_text(texts_for_user(update.effective_user).not_text)
 
 
-async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@throttled
+async def more_results(update: Update, context: BotContext) -> None:
     """Send the next page of a kept answer ("more results" button)."""
     await _button(update, context, more=True)
 
 
-async def full_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@throttled
+async def full_passage(update: Update, context: BotContext) -> None:
     """Send the whole passage behind one cited excerpt ("full passage" button)."""
     await _button(update, context, more=False)
 
 
-async def _button(update: Update, context: ContextTypes.DEFAULT_TYPE, *, more: bool) -> None:
+async def _button(update: Update, context: BotContext, *, more: bool) -> None:
     query = update.callback_query
-    if query is None or context.match is None or not await within_limit(update, context):
+    if query is None or context.match is None:
         return
-    state = shared(context)
+    state = context.shared
     key, number = context.match["key"], int(context.match["number"])
     kept = state.answers.get(key)
     message = query.message
@@ -235,13 +193,13 @@ async def _button(update: Update, context: ContextTypes.DEFAULT_TYPE, *, more: b
         await send(message, passage_reply(answer, number))
 
 
-async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def expired_button(update: Update, context: BotContext) -> None:
     """Tell the user to ask again when a button's data is unknown (e.g. from an old version)."""
     if update.callback_query:
         await update.callback_query.answer(texts_for_user(update.effective_user).expired)
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: BotContext) -> None:
     """Answer `@bot question` with pages of cited excerpts (a hint button when it is empty)."""
     query = update.inline_query
     if query is None:
@@ -254,20 +212,20 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([], cache_time=INLINE_HINT_CACHE_SECONDS, button=hint)
         return
     start = int(query.offset) if query.offset.isdecimal() and len(query.offset) < 4 else 0
-    answer = await shared(context).engine.answer(question, min(start + INLINE_PAGE, INLINE_TOTAL))
+    answer = await context.shared.engine.answer(question, min(start + INLINE_PAGE, INLINE_TOTAL))
     results, next_offset = inline_results(answer, start)
     await query.answer(
         results, cache_time=INLINE_CACHE_SECONDS, is_personal=False, next_offset=next_offset
     )
 
 
-async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reload(update: Update, context: BotContext) -> None:
     """Rebuild the index from CORPUS_DIR (admins) and report the counts before → after."""
     message = update.effective_message
     if message is None:
         return
     texts = texts_for_user(update.effective_user)
-    engine = shared(context).engine
+    engine = context.shared.engine
     if engine.reloading:
         await message.reply_text(texts.reload_busy)
         return
@@ -283,23 +241,24 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(reload_report(done, texts))
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats(update: Update, context: BotContext) -> None:
     """Show corpus size, index age, questions answered and answer times (admins)."""
     if update.effective_message:
         texts = texts_for_user(update.effective_user)
-        numbers = shared(context).engine.stats()
+        numbers = context.shared.engine.stats()
         await update.effective_message.reply_text(stats_text(numbers, texts, datetime.now(UTC)))
 
 
-async def admins_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@throttled
+async def admins_only(update: Update, context: BotContext) -> None:
     """Refuse an admin command to everyone else (or say it is off when there is no admin)."""
-    if update.effective_message and await within_limit(update, context):
+    if update.effective_message:
         texts = texts_for_user(update.effective_user)
-        refusal = texts.admins_only if shared(context).admins else texts.admin_disabled
+        refusal = texts.admins_only if context.shared.admins else texts.admin_disabled
         await update.effective_message.reply_text(refusal)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its traceback and apologise to the user instead of staying silent."""
     if update is None and isinstance(context.error, NetworkError):
         # Polling lost Telegram for a moment; PTB retries by itself. One line, no traceback.
@@ -315,79 +274,3 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except TelegramError as error:
         log.warning("could not send the apology for update %s: %s", update_id, error)
-
-
-async def post_init(application: Application) -> None:
-    """Register the command menu in English (the default) and Thai."""
-    for language, commands in COMMANDS.items():
-        await application.bot.set_my_commands(commands, language_code=language)
-
-
-def api_urls(base: str) -> tuple[str, str]:
-    """PTB's base_url and base_file_url for a Bot API server given as its root or root/bot."""
-    root = base.rstrip("/").removesuffix("/bot")
-    return f"{root}/bot", f"{root}/file/bot"
-
-
-def build_application(settings: Settings, engine: Engine) -> Application:
-    """The bot with all its handlers, talking to Telegram (or TELEGRAM_API_BASE_URL)."""
-    token = settings.token()
-    if token is None:
-        raise SettingsError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather (/newbot).")
-    defaults = Defaults(
-        parse_mode=ParseMode.HTML,
-        link_preview_options=LinkPreviewOptions(is_disabled=True),
-        allow_sending_without_reply=True,
-    )
-    builder = (
-        Application.builder()
-        .token(token)
-        .defaults(defaults)
-        .rate_limiter(
-            QuickAnswersRateLimiter(
-                overall_max_rate=settings.messages_per_second, max_retries=SEND_RETRIES
-            )
-        )
-        # Answers take milliseconds but sending them a network round trip: serve chats side by
-        # side, let questions be answered while a /reload rebuilds the index, and keep inline
-        # queries and buttons out of the questions' queue (see bot/lanes.py).
-        .concurrent_updates(Lanes())
-        .post_init(post_init)
-    )
-    if settings.telegram_api_base_url:
-        base_url, base_file_url = api_urls(settings.telegram_api_base_url)
-        builder = builder.base_url(base_url).base_file_url(base_file_url)
-    application = builder.build()
-    application.bot_data[SHARED] = Shared(
-        engine,
-        RecentAnswers(),
-        settings.result_count,
-        settings.admin_user_ids,
-        Throttle(settings.user_question_limit, settings.user_question_window),
-        asyncio.Semaphore(QUESTION_SEARCHES),
-    )
-
-    # Admins are the users listed in the settings, nobody else: not a group's own admins, not
-    # a message sent on behalf of a group or channel (whose "from" is a shared service bot).
-    admins = filters.User(user_id=settings.admin_user_ids) & ~filters.SenderChat.ALL
-    new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
-    private = filters.ChatType.PRIVATE & new
-    groups = filters.ChatType.GROUPS & new
-    question = filters.TEXT & ~filters.COMMAND
-    application.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
-    application.add_handler(CommandHandler("ask", ask_command, filters=new))
-    application.add_handler(CommandHandler("reload", reload, filters=new & admins))
-    application.add_handler(CommandHandler("stats", stats, filters=new & admins))
-    application.add_handler(CommandHandler(["reload", "stats"], admins_only, filters=new))
-    application.add_handler(MessageHandler(private & question, ask))
-    application.add_handler(MessageHandler(groups & question & AddressedToBot(), ask_addressed))
-    application.add_handler(MessageHandler(private & filters.COMMAND, help_command))
-    application.add_handler(
-        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text)
-    )
-    application.add_handler(CallbackQueryHandler(more_results, pattern=MORE_BUTTON))
-    application.add_handler(CallbackQueryHandler(full_passage, pattern=PASSAGE_BUTTON))
-    application.add_handler(CallbackQueryHandler(expired_button))
-    application.add_handler(InlineQueryHandler(inline_query))
-    application.add_error_handler(on_error)
-    return application

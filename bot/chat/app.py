@@ -1,0 +1,141 @@
+"""Edge: the bot's wiring. Which handler answers which update, settings, menus, the Bot API.
+
+`build_application` puts together python-telegram-bot's Application: defaults (HTML, no link
+previews), outgoing pacing (bot.chat.lanes), the lanes that keep inline queries and buttons out
+of the questions' queue, the bot's own context type (bot.chat.context) and the handlers
+(bot.chat.handlers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import LinkPreviewOptions, Message, MessageEntity
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.chat.context import CONTEXT_TYPES, Shared
+from bot.chat.handlers import (
+    admins_only,
+    ask,
+    ask_addressed,
+    ask_command,
+    expired_button,
+    full_passage,
+    help_command,
+    inline_query,
+    more_results,
+    not_text,
+    on_error,
+    reload,
+    stats,
+)
+from bot.chat.lanes import Lanes, QuickAnswersRateLimiter
+from bot.chat.replies import COMMANDS, MORE_BUTTON, PASSAGE_BUTTON, SHARED, RecentAnswers
+from bot.chat.throttle import Throttle
+from bot.config import Settings, SettingsError
+from bot.engine import Engine
+
+SEND_RETRIES = 3  # times a request refused by Telegram's flood control (429) is sent again
+# Questions searched at once. Searches are CPU-bound under the GIL, so more would not be faster;
+# fewer leave the worker threads free for inline queries and a /reload.
+QUESTION_SEARCHES = 2
+
+
+class AddressedToBot(filters.MessageFilter):
+    """Messages meant for the bot: replies to its own messages and @mentions of it."""
+
+    def filter(self, message: Message) -> bool:
+        """Whether the message replies to or mentions this bot."""
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot.id:
+            return True
+        mention = f"@{bot.username}".lower()
+        mentions = message.parse_entities([MessageEntity.MENTION]).values()
+        return any(text.lower() == mention for text in mentions)
+
+
+async def post_init(application: Application) -> None:
+    """Register the command menu in English (the default) and Thai."""
+    for language, commands in COMMANDS.items():
+        await application.bot.set_my_commands(commands, language_code=language)
+
+
+def api_urls(base: str) -> tuple[str, str]:
+    """PTB's base_url and base_file_url for a Bot API server given as its root or root/bot."""
+    root = base.rstrip("/").removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def build_application(settings: Settings, engine: Engine) -> Application:
+    """The bot with all its handlers, talking to Telegram (or TELEGRAM_API_BASE_URL)."""
+    token = settings.token()
+    if token is None:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather (/newbot).")
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        allow_sending_without_reply=True,
+    )
+    builder = (
+        Application.builder()
+        .token(token)
+        .defaults(defaults)
+        .context_types(CONTEXT_TYPES)
+        .rate_limiter(
+            QuickAnswersRateLimiter(
+                overall_max_rate=settings.messages_per_second, max_retries=SEND_RETRIES
+            )
+        )
+        # Answers take milliseconds but sending them a network round trip: serve chats side by
+        # side, let questions be answered while a /reload rebuilds the index, and keep inline
+        # queries and buttons out of the questions' queue (see bot/chat/lanes.py).
+        .concurrent_updates(Lanes())
+        .post_init(post_init)
+    )
+    if settings.telegram_api_base_url:
+        base_url, base_file_url = api_urls(str(settings.telegram_api_base_url))
+        builder = builder.base_url(base_url).base_file_url(base_file_url)
+    application = builder.build()
+    application.bot_data[SHARED] = Shared(
+        engine,
+        RecentAnswers(),
+        settings.result_count,
+        settings.admin_user_ids,
+        Throttle(settings.user_question_limit, settings.user_question_window),
+        asyncio.Semaphore(QUESTION_SEARCHES),
+    )
+
+    # Admins are the users listed in the settings, nobody else: not a group's own admins, not
+    # a message sent on behalf of a group or channel (whose "from" is a shared service bot).
+    admins = filters.User(user_id=settings.admin_user_ids) & ~filters.SenderChat.ALL
+    new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
+    private = filters.ChatType.PRIVATE & new
+    groups = filters.ChatType.GROUPS & new
+    question = filters.TEXT & ~filters.COMMAND
+    application.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
+    application.add_handler(CommandHandler("ask", ask_command, filters=new))
+    application.add_handler(CommandHandler("reload", reload, filters=new & admins))
+    application.add_handler(CommandHandler("stats", stats, filters=new & admins))
+    application.add_handler(CommandHandler(["reload", "stats"], admins_only, filters=new))
+    application.add_handler(MessageHandler(private & question, ask))
+    application.add_handler(MessageHandler(groups & question & AddressedToBot(), ask_addressed))
+    application.add_handler(MessageHandler(private & filters.COMMAND, help_command))
+    application.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text)
+    )
+    application.add_handler(CallbackQueryHandler(more_results, pattern=MORE_BUTTON))
+    application.add_handler(CallbackQueryHandler(full_passage, pattern=PASSAGE_BUTTON))
+    application.add_handler(CallbackQueryHandler(expired_button))
+    application.add_handler(InlineQueryHandler(inline_query))
+    application.add_error_handler(on_error)
+    return application
