@@ -25,9 +25,10 @@ from bot.text import Language, Token, analyze, analyze_passage, detect_language,
 
 MAX_EXCERPTS = 3
 MAX_PER_REPORT = 2  # so one long report does not crowd out every other source
-# Hits kept per question: enough for the 50 excerpts inline mode pages through, two per report,
-# with room for passages that repeat another's words.
-DEPTH = 50 * MAX_PER_REPORT * 2
+PAGED = 50  # excerpts a question's pages (and inline results) reach in all
+# Hits kept per question: enough for PAGED excerpts at two per report, with room for passages
+# that repeat another's words.
+DEPTH = PAGED * MAX_PER_REPORT * 2
 MAX_SENTENCES = 3
 EXCERPT_CHARS = 600  # sentences are added, best first, while the excerpt stays under this
 TITLE_CHARS = 90
@@ -324,12 +325,13 @@ class Results:
             yield quoted
 
     def answer(self, count: int = MAX_EXCERPTS) -> Answer:
-        """The Answer holding the first `count` excerpts (composed now), or none when the hits
-        do not answer the question; `more` when another excerpt follows them."""
+        """The Answer holding the first `count` excerpts (composed now; PAGED at most), or none
+        when the hits do not answer the question; `more` when another excerpt follows them."""
         language = detect_language(self.question)
         if not self.found:
             return Answer(self.question, language, (), self.query.terms)
-        composed = list(itertools.islice(self._excerpts(), max(count, 0) + 1))
+        count = min(count, PAGED)
+        composed = list(itertools.islice(self._excerpts(), max(count, 0) + (count < PAGED)))
         return Answer(
             self.question,
             language,

@@ -13,6 +13,7 @@ from bot.index import SearchIndex
 from bot.index.build import from_reports
 from bot.passages import Passage
 from bot.render import TELEGRAM_LIMIT, telegram_length, to_html, to_text
+from bot.reports import Report
 from tests.conftest import SEED, SEED_ID
 
 
@@ -159,3 +160,10 @@ def test_a_kept_answer_does_not_keep_its_index_alive() -> None:
     gc.collect()
     assert alive() is None
     assert first.results is not None and first.results.answer(6).excerpts == expected
+
+
+def test_pages_reach_fifty_excerpts_in_all() -> None:
+    reports = [Report(f"r{n}", f"ข้าว {n}", f"เรื่อง ข้าว {n}\nราคาข้าว ปี {n}") for n in range(80)]
+    results = find(from_reports(reports), "ราคาข้าว")
+    assert results.answer(49).more and not results.answer(50).more
+    assert len(results.answer(60).excerpts) == 50
