@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from bot.answer import Answer, Citation, Excerpt, shorten
-from bot.passages import INTRO, SOURCE, TITLE
-from bot.thaidate import format_english, format_thai
+from bot.texts import Texts, texts_for
 
 TELEGRAM_LIMIT = 4096
 QUESTION_CHARS = 120  # how much of the question the reply repeats
@@ -19,71 +17,12 @@ MAX_HREF_CHARS = 1000
 SOURCE_CHARS = 200  # a report file's path, cited when it has no link
 
 
-@dataclass(frozen=True, slots=True)
-class Words:
-    """Interface text in one language."""
-
-    found: str
-    not_found: str
-    empty: str
-    hint: str
-    sources: str
-    section: str
-    sections: dict[str, str]
-    item: str
-    headings: dict[str, str]
-    date: Callable[..., str]
-    link: str
-    more_cut: str
-    matched_thai: str
-    searched_for: str
+def words_for(answer: Answer) -> Texts:
+    """The texts an answer is rendered with: those of its question's language."""
+    return texts_for(answer.language)
 
 
-THAI = Words(
-    found="ผลการค้นหาสำหรับ",
-    not_found="ไม่พบรายงานที่เกี่ยวข้องกับคำถามนี้",
-    empty="กรุณาพิมพ์คำถาม เช่น เงินช่วยเหลือน้ำท่วม 2567",
-    hint="ลองใช้คำสำคัญอื่น เช่น ชื่อโครงการ หน่วยงาน หรือปี พ.ศ.",
-    sources="ที่มา",
-    section="ข้อ",
-    sections={TITLE: "หัวเรื่อง", INTRO: "มติ ครม.", SOURCE: "ที่มา"},
-    item="เรื่องที่",
-    headings={},
-    date=format_thai,
-    link="ลิงก์ต้นฉบับ",
-    more_cut="มีผลเพิ่มเติมที่ตัดออกเพราะข้อความยาวเกินไป",
-    matched_thai="คำภาษาไทยที่ตรงกัน",
-    searched_for="ค้นหาคำที่ใกล้เคียง",
-)
-ENGLISH = Words(
-    found="Results for",
-    not_found="No relevant report found for this question.",
-    empty="Please type a question, for example: smart city.",
-    hint="Try other key words, such as a project, an agency or a year.",
-    sources="Source",
-    section="§",
-    sections={TITLE: "title", INTRO: "resolution", SOURCE: "source line"},
-    item="item",
-    headings={
-        "กฎหมาย": "legal affairs",
-        "เศรษฐกิจ-สังคม": "economy and society",
-        "ต่างประเทศ": "foreign affairs",
-        "แต่งตั้ง": "appointments",
-    },
-    date=format_english,
-    link="original",
-    more_cut="more results were left out to fit one message",
-    matched_thai="Thai words matched",
-    searched_for="Searched for",
-)
-
-
-def words_for(answer: Answer) -> Words:
-    """English interface for English questions, Thai for Thai and mixed ones."""
-    return ENGLISH if answer.language == "en" else THAI
-
-
-def section_label(citation: Citation, words: Words) -> str:
+def section_label(citation: Citation, words: Texts) -> str:
     """`ข้อ 1.2.4` / `§1.2.4`, or the name of a special section."""
     if citation.section in words.sections:
         return words.sections[citation.section]
@@ -91,7 +30,7 @@ def section_label(citation: Citation, words: Words) -> str:
     return f"{words.section}{glue}{citation.section}"
 
 
-def item_label(citation: Citation, words: Words) -> str:
+def item_label(citation: Citation, words: Texts) -> str:
     """`เรื่องที่ 11 (เศรษฐกิจ-สังคม)` / `item 11 (economy and society)`: where in its meeting
     the report sits ("" for a report that is not a meeting's item)."""
     if citation.item_no is None:
@@ -102,7 +41,7 @@ def item_label(citation: Citation, words: Words) -> str:
     return label
 
 
-def citation_line(citation: Citation, words: Words) -> str:
+def citation_line(citation: Citation, words: Texts) -> str:
     """Item, section, meeting date (in the reply's language and ISO) and source file, as plain
     text: `เรื่องที่ 11 (เศรษฐกิจ-สังคม) · ข้อ 1.2 · 26 สิงหาคม 2568 (2025-08-26)`."""
     parts = [label for label in (item_label(citation, words),) if label]
@@ -134,7 +73,7 @@ def telegram_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _html_block(number: int, excerpt: Excerpt, words: Words, marked: bool = True) -> str:
+def _html_block(number: int, excerpt: Excerpt, words: Texts, marked: bool = True) -> str:
     citation = excerpt.citation
     if marked:
         quote = _marked(excerpt, lambda s: f"<b>{_escape(s)}</b>", _escape)
@@ -151,7 +90,7 @@ def _html_block(number: int, excerpt: Excerpt, words: Words, marked: bool = True
     return "\n".join(lines)
 
 
-def translation_line(answer: Answer, words: Words) -> str:
+def translation_line(answer: Answer, words: Texts) -> str:
     """Typos corrected and English words translated, one line each ("" when there are none):
     `Searched for: ชนะ (ชะนะ)`, `Thai words matched: smart city → เมือง, อัจฉริยะ`."""
     lines = []
@@ -166,7 +105,7 @@ def translation_line(answer: Answer, words: Words) -> str:
     return "\n".join(lines)
 
 
-def _html_header(answer: Answer, words: Words) -> str:
+def _html_header(answer: Answer, words: Texts) -> str:
     question = _escape(shorten(answer.question, QUESTION_CHARS))
     if not answer.question.strip():
         return words.empty

@@ -14,6 +14,7 @@ from bot.index.build import from_reports
 from bot.passages import Passage
 from bot.render import TELEGRAM_LIMIT, telegram_length, to_html, to_text
 from bot.reports import Report
+from bot.texts import ENGLISH, THAI, texts_for
 from tests.conftest import SEED, SEED_ID
 
 
@@ -167,3 +168,13 @@ def test_pages_reach_fifty_excerpts_in_all() -> None:
     results = find(from_reports(reports), "ราคาข้าว")
     assert results.answer(49).more and not results.answer(50).more
     assert len(results.answer(60).excerpts) == 50
+
+
+def test_one_rule_picks_the_language_of_every_reply() -> None:
+    # About a question: the question's language, whatever the user's Telegram is set to.
+    assert texts_for("en", user_language="th") is ENGLISH
+    assert texts_for("mixed", user_language="en") is texts_for("th") is THAI
+    # Anything else: the user's Telegram language, Thai or else English.
+    assert texts_for(user_language="th-TH") is THAI
+    assert texts_for(user_language="de") is texts_for() is ENGLISH
+    assert to_html(_answer("ข้าว", language="en")).startswith(ENGLISH.found)

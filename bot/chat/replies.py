@@ -1,5 +1,5 @@
-"""Edge: what the Telegram bot says. Interface texts in Thai and English, answer pages with
-their buttons, inline results, admin replies, and the recent-answers cache behind the buttons.
+"""Edge: what the Telegram bot says. Answer pages with their buttons, inline results, admin
+replies, and the recent-answers cache behind the buttons; the words are bot.texts'.
 
 Built from the core's Answer and render's HTML; the handlers that send them are in
 bot.chat.handlers.
@@ -30,7 +30,6 @@ from telegram.constants import ParseMode
 from bot.answer import Answer, shorten
 from bot.engine import Reload, Stats
 from bot.render import (
-    ENGLISH,
     TELEGRAM_LIMIT,
     citation_line,
     section_label,
@@ -39,6 +38,7 @@ from bot.render import (
     to_text,
     words_for,
 )
+from bot.texts import Texts, texts_for
 
 MAX_QUESTION_CHARS = 1000  # longer text is a pasted document, not a question
 RECENT_ANSWERS = 1000  # answers kept for their buttons; older buttons say "ask again"
@@ -56,99 +56,6 @@ PASSAGE_BUTTON = re.compile(r"^p:(?P<key>[A-Za-z0-9_-]{1,32}):(?P<number>[0-9]{1
 SHARED = "shared"
 
 
-@dataclass(frozen=True, slots=True)
-class Texts:
-    """Telegram-only interface text in one language (render.Words holds an answer's words)."""
-
-    help: str
-    ask_usage: str
-    too_long: str
-    not_text: str
-    more: str
-    passage: str
-    source: str
-    expired: str
-    apology: str
-    slow_down: str
-    admins_only: str
-    admin_disabled: str
-    reloading: str
-    reload_busy: str
-    reload_failed: str
-    reloaded: str
-    stats: str
-    inline_hint: str
-
-
-THAI_TEXTS = Texts(
-    help=(
-        "บอทนี้ตอบคำถามเกี่ยวกับมติการประชุมคณะรัฐมนตรี (สรุปข่าวการประชุม ครม.)"
-        " พร้อมข้อความอ้างอิง (เรื่องที่ ข้อ และวันที่ประชุม)\n\n"
-        "<b>ถามได้เลย</b> เป็นภาษาไทยหรืออังกฤษ เช่น\n"
-        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n\n"
-        "<b>ในกลุ่ม</b> พิมพ์ <code>/ask คำถาม</code> ตอบกลับข้อความของบอท"
-        " หรือกล่าวถึง @{bot} พร้อมคำถาม\n"
-        "<b>อินไลน์</b> พิมพ์ <code>@{bot} คำถาม</code> ในแชตใดก็ได้ แล้วเลือกผลที่จะส่ง\n\n"
-        "ปุ่มใต้คำตอบ: «ผลเพิ่มเติม» แสดงผลถัดไป และ 📄 แสดงข้อความเต็มของข้อนั้น"
-    ),
-    ask_usage="พิมพ์คำถามต่อท้ายคำสั่ง เช่น <code>/ask เงินช่วยเหลือน้ำท่วม 2567</code>",
-    too_long="คำถามยาวเกินไป ({length} ตัวอักษร) กรุณาถามสั้น ๆ ไม่เกิน {limit} ตัวอักษร"
-    " เช่น ชื่อโครงการ หน่วยงาน หรือปี",
-    not_text="ส่งคำถามเป็นข้อความได้เลย เช่น <code>เงินช่วยเหลือน้ำท่วม 2567</code>",
-    more="ผลเพิ่มเติม ▶",
-    passage="📄 ข้อความเต็ม {number}",
-    source="🔗 ต้นฉบับ {number}",
-    expired="ปุ่มนี้หมดอายุแล้ว กรุณาถามใหม่อีกครั้ง",
-    apology="ขออภัย เกิดข้อผิดพลาดขณะตอบคำถามนี้ กรุณาลองใหม่อีกครั้ง",
-    slow_down="ถามถี่เกินไปแล้ว กรุณารอประมาณ {seconds} วินาทีแล้วค่อยถามใหม่",
-    admins_only="คำสั่งนี้ใช้ได้เฉพาะผู้ดูแลบอท",
-    admin_disabled="คำสั่งนี้ปิดอยู่: ยังไม่ได้ตั้งผู้ดูแล (ADMIN_USER_IDS)",
-    reloading="กำลังโหลดรายงานใหม่…",
-    reload_busy="กำลังโหลดใหม่อยู่แล้ว รอให้เสร็จก่อน",
-    reload_failed="โหลดใหม่ไม่สำเร็จ ยังใช้ดัชนีเดิมอยู่\nสาเหตุ: {reason}",
-    reloaded="โหลดใหม่แล้ว: รายงาน {reports}, ข้อความ {passages}, ใช้เวลา {seconds:.1f} วินาที",
-    stats=(
-        "รายงาน {reports} · ข้อความ {passages} · ไฟล์ {files}\n"
-        "สร้างดัชนีเมื่อ {built} ({age} ที่แล้ว)\n"
-        "ตอบคำถามแล้ว {questions} ครั้ง · p50 {p50} · p95 {p95}"
-    ),
-    inline_hint="พิมพ์คำถาม เช่น เงินช่วยเหลือน้ำท่วม 2567",
-)
-ENGLISH_TEXTS = Texts(
-    help=(
-        "This bot answers questions about Thai cabinet decisions (the cabinet meeting"
-        " summaries) with cited excerpts (item, section and meeting date).\n\n"
-        "<b>Just ask</b> in Thai or English, for example:\n"
-        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n\n"
-        "<b>In groups</b> send <code>/ask your question</code>, reply to one of my messages,"
-        " or mention @{bot} with your question.\n"
-        "<b>Inline</b> type <code>@{bot} your question</code> in any chat and pick a result.\n\n"
-        "Buttons under an answer: «More results» shows the next ones, 📄 a whole passage."
-    ),
-    ask_usage="Put your question after the command, e.g. <code>/ask smart city</code>",
-    too_long="That question is too long ({length} characters). Please ask in at most {limit}"
-    " characters: a project, an agency or a year works best.",
-    not_text="Send your question as text, e.g. <code>smart city</code>",
-    more="More results ▶",
-    passage="📄 Full passage {number}",
-    source="🔗 Source {number}",
-    expired="This button has expired. Please ask again.",
-    apology="Sorry, something went wrong while answering. Please try again.",
-    slow_down="You are asking faster than I can answer. Please wait about {seconds} s and ask"
-    " again.",
-    admins_only="This command is for the bot's admins only.",
-    admin_disabled="This command is disabled: no admin is configured (ADMIN_USER_IDS).",
-    reloading="Reloading the reports…",
-    reload_busy="A reload is already running; wait for it to finish.",
-    reload_failed="Reload failed; the current index stays in use.\nWhy: {reason}",
-    reloaded="Reloaded: reports {reports}, passages {passages}, in {seconds:.1f} s",
-    stats=(
-        "Reports {reports} · passages {passages} · files {files}\n"
-        "Index built {built} ({age} ago)\n"
-        "Questions answered {questions} · p50 {p50} · p95 {p95}"
-    ),
-    inline_hint="Type a question, e.g. smart city",
-)
 COMMANDS = {
     None: [
         BotCommand("ask", "Ask about Thai cabinet reports"),
@@ -162,14 +69,13 @@ COMMANDS = {
 
 
 def texts_for_user(user: User | None) -> Texts:
-    """Thai for users whose Telegram is in Thai, English for everyone else."""
-    code = (user.language_code if user else None) or ""
-    return THAI_TEXTS if code.lower().startswith("th") else ENGLISH_TEXTS
+    """The texts of what the bot says outside an answer, in the user's Telegram language."""
+    return texts_for(user_language=user.language_code if user else None)
 
 
 def texts_for_answer(answer: Answer) -> Texts:
-    """The language the answer is rendered in (that of the question)."""
-    return ENGLISH_TEXTS if words_for(answer) is ENGLISH else THAI_TEXTS
+    """The texts of an answer's reply and buttons, in its question's language."""
+    return texts_for(answer.language)
 
 
 @dataclass(frozen=True, slots=True)

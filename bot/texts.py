@@ -1,0 +1,165 @@
+"""Interface texts in Thai and English, in one place, and the one rule that picks the language.
+
+A reply about a question speaks the question's language (English for English questions, Thai
+for Thai and mixed ones); anything else the bot says (help, notices, errors) speaks the user's
+Telegram language: Thai when it is Thai, English otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.passages import INTRO, SOURCE, TITLE
+from bot.text import Language
+from bot.thaidate import format_english, format_thai
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """Everything the bot says in one language: an answer's words, then the chat's."""
+
+    found: str
+    not_found: str
+    empty: str
+    hint: str
+    sources: str
+    section: str
+    sections: dict[str, str]
+    item: str
+    headings: dict[str, str]
+    date: Callable[..., str]
+    link: str
+    more_cut: str
+    matched_thai: str
+    searched_for: str
+    help: str
+    ask_usage: str
+    too_long: str
+    not_text: str
+    more: str
+    passage: str
+    source: str
+    expired: str
+    apology: str
+    slow_down: str
+    admins_only: str
+    admin_disabled: str
+    reloading: str
+    reload_busy: str
+    reload_failed: str
+    reloaded: str
+    stats: str
+    inline_hint: str
+
+
+THAI = Texts(
+    found="ผลการค้นหาสำหรับ",
+    not_found="ไม่พบรายงานที่เกี่ยวข้องกับคำถามนี้",
+    empty="กรุณาพิมพ์คำถาม เช่น เงินช่วยเหลือน้ำท่วม 2567",
+    hint="ลองใช้คำสำคัญอื่น เช่น ชื่อโครงการ หน่วยงาน หรือปี พ.ศ.",
+    sources="ที่มา",
+    section="ข้อ",
+    sections={TITLE: "หัวเรื่อง", INTRO: "มติ ครม.", SOURCE: "ที่มา"},
+    item="เรื่องที่",
+    headings={},
+    date=format_thai,
+    link="ลิงก์ต้นฉบับ",
+    more_cut="มีผลเพิ่มเติมที่ตัดออกเพราะข้อความยาวเกินไป",
+    matched_thai="คำภาษาไทยที่ตรงกัน",
+    searched_for="ค้นหาคำที่ใกล้เคียง",
+    help=(
+        "บอทนี้ตอบคำถามเกี่ยวกับมติการประชุมคณะรัฐมนตรี (สรุปข่าวการประชุม ครม.)"
+        " พร้อมข้อความอ้างอิง (เรื่องที่ ข้อ และวันที่ประชุม)\n\n"
+        "<b>ถามได้เลย</b> เป็นภาษาไทยหรืออังกฤษ เช่น\n"
+        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n\n"
+        "<b>ในกลุ่ม</b> พิมพ์ <code>/ask คำถาม</code> ตอบกลับข้อความของบอท"
+        " หรือกล่าวถึง @{bot} พร้อมคำถาม\n"
+        "<b>อินไลน์</b> พิมพ์ <code>@{bot} คำถาม</code> ในแชตใดก็ได้ แล้วเลือกผลที่จะส่ง\n\n"
+        "ปุ่มใต้คำตอบ: «ผลเพิ่มเติม» แสดงผลถัดไป และ 📄 แสดงข้อความเต็มของข้อนั้น"
+    ),
+    ask_usage="พิมพ์คำถามต่อท้ายคำสั่ง เช่น <code>/ask เงินช่วยเหลือน้ำท่วม 2567</code>",
+    too_long="คำถามยาวเกินไป ({length} ตัวอักษร) กรุณาถามสั้น ๆ ไม่เกิน {limit} ตัวอักษร"
+    " เช่น ชื่อโครงการ หน่วยงาน หรือปี",
+    not_text="ส่งคำถามเป็นข้อความได้เลย เช่น <code>เงินช่วยเหลือน้ำท่วม 2567</code>",
+    more="ผลเพิ่มเติม ▶",
+    passage="📄 ข้อความเต็ม {number}",
+    source="🔗 ต้นฉบับ {number}",
+    expired="ปุ่มนี้หมดอายุแล้ว กรุณาถามใหม่อีกครั้ง",
+    apology="ขออภัย เกิดข้อผิดพลาดขณะตอบคำถามนี้ กรุณาลองใหม่อีกครั้ง",
+    slow_down="ถามถี่เกินไปแล้ว กรุณารอประมาณ {seconds} วินาทีแล้วค่อยถามใหม่",
+    admins_only="คำสั่งนี้ใช้ได้เฉพาะผู้ดูแลบอท",
+    admin_disabled="คำสั่งนี้ปิดอยู่: ยังไม่ได้ตั้งผู้ดูแล (ADMIN_USER_IDS)",
+    reloading="กำลังโหลดรายงานใหม่…",
+    reload_busy="กำลังโหลดใหม่อยู่แล้ว รอให้เสร็จก่อน",
+    reload_failed="โหลดใหม่ไม่สำเร็จ ยังใช้ดัชนีเดิมอยู่\nสาเหตุ: {reason}",
+    reloaded="โหลดใหม่แล้ว: รายงาน {reports}, ข้อความ {passages}, ใช้เวลา {seconds:.1f} วินาที",
+    stats=(
+        "รายงาน {reports} · ข้อความ {passages} · ไฟล์ {files}\n"
+        "สร้างดัชนีเมื่อ {built} ({age} ที่แล้ว)\n"
+        "ตอบคำถามแล้ว {questions} ครั้ง · p50 {p50} · p95 {p95}"
+    ),
+    inline_hint="พิมพ์คำถาม เช่น เงินช่วยเหลือน้ำท่วม 2567",
+)
+ENGLISH = Texts(
+    found="Results for",
+    not_found="No relevant report found for this question.",
+    empty="Please type a question, for example: smart city.",
+    hint="Try other key words, such as a project, an agency or a year.",
+    sources="Source",
+    section="§",
+    sections={TITLE: "title", INTRO: "resolution", SOURCE: "source line"},
+    item="item",
+    headings={
+        "กฎหมาย": "legal affairs",
+        "เศรษฐกิจ-สังคม": "economy and society",
+        "ต่างประเทศ": "foreign affairs",
+        "แต่งตั้ง": "appointments",
+    },
+    date=format_english,
+    link="original",
+    more_cut="more results were left out to fit one message",
+    matched_thai="Thai words matched",
+    searched_for="Searched for",
+    help=(
+        "This bot answers questions about Thai cabinet decisions (the cabinet meeting"
+        " summaries) with cited excerpts (item, section and meeting date).\n\n"
+        "<b>Just ask</b> in Thai or English, for example:\n"
+        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n\n"
+        "<b>In groups</b> send <code>/ask your question</code>, reply to one of my messages,"
+        " or mention @{bot} with your question.\n"
+        "<b>Inline</b> type <code>@{bot} your question</code> in any chat and pick a result.\n\n"
+        "Buttons under an answer: «More results» shows the next ones, 📄 a whole passage."
+    ),
+    ask_usage="Put your question after the command, e.g. <code>/ask smart city</code>",
+    too_long="That question is too long ({length} characters). Please ask in at most {limit}"
+    " characters: a project, an agency or a year works best.",
+    not_text="Send your question as text, e.g. <code>smart city</code>",
+    more="More results ▶",
+    passage="📄 Full passage {number}",
+    source="🔗 Source {number}",
+    expired="This button has expired. Please ask again.",
+    apology="Sorry, something went wrong while answering. Please try again.",
+    slow_down="You are asking faster than I can answer. Please wait about {seconds} s and ask"
+    " again.",
+    admins_only="This command is for the bot's admins only.",
+    admin_disabled="This command is disabled: no admin is configured (ADMIN_USER_IDS).",
+    reloading="Reloading the reports…",
+    reload_busy="A reload is already running; wait for it to finish.",
+    reload_failed="Reload failed; the current index stays in use.\nWhy: {reason}",
+    reloaded="Reloaded: reports {reports}, passages {passages}, in {seconds:.1f} s",
+    stats=(
+        "Reports {reports} · passages {passages} · files {files}\n"
+        "Index built {built} ({age} ago)\n"
+        "Questions answered {questions} · p50 {p50} · p95 {p95}"
+    ),
+    inline_hint="Type a question, e.g. smart city",
+)
+
+
+def texts_for(question: Language | None = None, user_language: str | None = None) -> Texts:
+    """The texts of a reply: in the question's language when it answers one, else in the
+    user's Telegram language (`language_code`)."""
+    if question is not None:
+        return ENGLISH if question == "en" else THAI
+    return THAI if (user_language or "").lower().startswith("th") else ENGLISH
