@@ -10,6 +10,7 @@ import json
 import resource
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,8 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.answer import ask, find
-from bot.chat.replies import RecentAnswers
+from bot.answer import Answer, ask, find
 from bot.evaluate import percentile
 from bot.index import storage
 from bot.index.build import build
@@ -43,7 +43,7 @@ DEFAULT_QUESTIONS = (
     "ADMM defence ministers meeting",
 )
 NAIVE_SAMPLE = 100  # questions timed on the naive path (each costs a loop over all passages)
-KEPT_ANSWERS = 1000  # answers kept for their buttons, as the bot keeps them (RecentAnswers)
+KEPT_ANSWERS = 1000  # answers kept for their buttons, as the bot keeps them
 PAGE = 3  # excerpts on a reply's first page
 
 
@@ -98,9 +98,9 @@ def _kept_answers_mb(index: Any, questions: Sequence[str]) -> float | None:
     """How much private memory KEPT_ANSWERS answers take, kept as the bot keeps them for their
     buttons (the first page composed, the ranked hits kept for the others)."""
     before = _private_mb()
-    recent = RecentAnswers(KEPT_ANSWERS)
+    recent: deque[Answer] = deque(maxlen=KEPT_ANSWERS)
     for number in range(KEPT_ANSWERS):
-        recent.add(find(index, questions[number % len(questions)]).answer(PAGE))
+        recent.append(find(index, questions[number % len(questions)]).answer(PAGE))
     after = _private_mb()
     return None if before is None or after is None else after - before
 

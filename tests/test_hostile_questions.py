@@ -29,9 +29,8 @@ from bot.answer import Answer, Citation, Excerpt, ask
 from bot.chat.replies import (
     INLINE_PAGE,
     INLINE_TOTAL,
-    MORE_BUTTON,
-    PASSAGE_BUTTON,
-    RecentAnswers,
+    FullPassage,
+    MorePage,
     Reply,
     answer_reply,
     inline_results,
@@ -46,7 +45,6 @@ from tests.conftest import SEED
 from tests.isolated import run_isolated
 
 TELEGRAM_LIMIT = 4096
-CALLBACK_DATA_BYTES = 64
 RESULT_ID_BYTES = 64
 LINE = 5000  # characters in a generated long line
 Test = TypeVar("Test", bound=Callable[..., None])
@@ -155,25 +153,25 @@ def assert_telegram_html(text: str) -> None:
     assert not problems, f"{problems}\nin {text[:600]!r}"
 
 
-def assert_reply(reply: Reply) -> list[str]:
-    """A reply sendable as HTML and, as its fallback, as plain text; its callback data."""
+def assert_reply(reply: Reply) -> list[MorePage | FullPassage]:
+    """A reply sendable as HTML and, as its fallback, as plain text; its buttons' payloads."""
     assert_telegram_html(reply.html)
     assert reply.text.strip(), "empty plain-text reply"
     assert utf16_length(reply.text) <= TELEGRAM_LIMIT, "plain-text fallback over 4096"
     return assert_markup(reply.markup)
 
 
-def assert_markup(markup: InlineKeyboardMarkup | None) -> list[str]:
-    """Buttons Telegram accepts (text, 1-64 bytes of callback data or a web link); their data."""
+def assert_markup(markup: InlineKeyboardMarkup | None) -> list[MorePage | FullPassage]:
+    """Buttons Telegram accepts (text, and a payload PTB files under a 64-byte key, or a web
+    link); their payloads."""
     data = []
     for row in markup.inline_keyboard if markup else ():
         assert row, "empty keyboard row"
         for button in row:
             assert button.text.strip()
             if button.callback_data is not None:
-                size = len(str(button.callback_data).encode())
-                assert 1 <= size <= CALLBACK_DATA_BYTES, button.callback_data
-                data.append(str(button.callback_data))
+                assert isinstance(button.callback_data, MorePage | FullPassage)
+                data.append(button.callback_data)
             else:
                 assert str(button.url).startswith(("https://", "http://")), button.url
     return data
@@ -521,12 +519,10 @@ def check_answer(answer: Answer, page_size: int) -> None:
     event(f"excerpts: {len(answer.excerpts)}" if len(answer.excerpts) < 10 else "excerpts: 10+")
     assert_telegram_html(to_html(answer))
     assert to_text(answer).strip()
-    recent = RecentAnswers()
-    key = recent.add(answer)
     start, pages, shown = 0, 0, 0
     while True:  # the first page, then each "more results" page, as a user would press them
         answer = _more(answer, start + page_size)  # what the bot composes for that button
-        reply = answer_reply(answer, key, start, page_size)
+        reply = answer_reply(answer, start, page_size)
         data = assert_reply(reply)
         blocks = reply.html.count("<blockquote>")
         assert blocks >= 1 or not answer.found, (
@@ -534,19 +530,18 @@ def check_answer(answer: Answer, page_size: int) -> None:
         )
         shown += blocks
         for item in data:
-            match = PASSAGE_BUTTON.match(item) or MORE_BUTTON.match(item)
-            assert match and match["key"] == key, item
-            if item.startswith("p:"):
-                assert int(match["number"]) < len(answer.excerpts), item
+            assert item.answer is answer, item
+            if isinstance(item, FullPassage):
+                assert item.number < len(answer.excerpts), item
             else:  # "more" may point past what is composed: pressing it composes the rest
-                assert int(match["number"]) < len(answer.excerpts) + answer.more, item
-        more = [MORE_BUTTON.match(item) for item in data if item.startswith("m:")]
+                assert item.start < len(answer.excerpts) + answer.more, item
+        more = [item for item in data if isinstance(item, MorePage)]
         pages += 1
         if not more:
             break
-        assert len(more) == 1 and more[0] is not None
-        assert int(more[0]["number"]) > start, "a more-results button that does not move on"
-        start = int(more[0]["number"])
+        assert len(more) == 1
+        assert more[0].start > start, "a more-results button that does not move on"
+        start = more[0].start
         assert pages <= len(answer.excerpts)
     assert shown == len(answer.excerpts) or not answer.found
     for number in range(len(answer.excerpts)):
@@ -667,10 +662,10 @@ def test_renderers_and_replies_take_any_answer(answer: Answer, page_size: int) -
     assert_telegram_html(to_html(answer))
     assert to_text(answer).strip()
     for start in range(len(answer.excerpts)):
-        assert_reply(answer_reply(answer, "k", start, page_size))
+        assert_reply(answer_reply(answer, start, page_size))
         assert_reply(passage_reply(answer, start))
     if not answer.excerpts:
-        assert_reply(answer_reply(answer, "", 0, page_size))
+        assert_reply(answer_reply(answer, 0, page_size))
     check_inline(answer)
 
 
@@ -682,7 +677,7 @@ def test_a_long_link_does_not_push_the_excerpt_out_of_the_reply() -> None:
     index = from_reports([parse_record(record, source="r.jsonl")])
     answer = ask(index, "ไทยชนะ")
     assert answer.found
-    reply = answer_reply(answer, "key", 0, 3)
+    reply = answer_reply(answer, 0, 3)
     assert_reply(reply)
     assert "<blockquote>" in reply.html, reply.html
     results, _ = inline_results(answer, 0)
@@ -701,7 +696,7 @@ def test_the_plain_text_fallback_fits_one_message_too() -> None:
     }
     answer = ask(from_reports([parse_record(record, source="r.jsonl")]), "ไทยชนะ")
     assert len(answer.excerpts) == 2
-    assert_reply(answer_reply(answer, "key", 0, 3))
+    assert_reply(answer_reply(answer, 0, 3))
 
 
 # --- Known hostile inputs that need a time or memory limit to test safely --------------------

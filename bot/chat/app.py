@@ -39,7 +39,7 @@ from bot.chat.handlers import (
     stats,
 )
 from bot.chat.lanes import Lanes, QuickAnswersRateLimiter
-from bot.chat.replies import COMMANDS, MORE_BUTTON, PASSAGE_BUTTON, SHARED, RecentAnswers
+from bot.chat.replies import COMMANDS, RECENT_ANSWERS, SHARED, FullPassage, MorePage
 from bot.chat.throttle import Throttle
 from bot.config import Settings, SettingsError
 from bot.engine import Engine
@@ -91,6 +91,9 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         .token(token)
         .defaults(defaults)
         .context_types(CONTEXT_TYPES)
+        # Buttons carry their answers as objects, kept by python-telegram-bot for the last
+        # RECENT_ANSWERS keyboards; Telegram sees a key of at most 64 bytes.
+        .arbitrary_callback_data(RECENT_ANSWERS)
         .rate_limiter(
             QuickAnswersRateLimiter(
                 overall_max_rate=settings.messages_per_second, max_retries=SEND_RETRIES
@@ -108,7 +111,6 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application = builder.build()
     application.bot_data[SHARED] = Shared(
         engine,
-        RecentAnswers(),
         settings.result_count,
         settings.admin_user_ids,
         Throttle(settings.user_question_limit, settings.user_question_window),
@@ -133,8 +135,10 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.add_handler(
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text)
     )
-    application.add_handler(CallbackQueryHandler(more_results, pattern=MORE_BUTTON))
-    application.add_handler(CallbackQueryHandler(full_passage, pattern=PASSAGE_BUTTON))
+    # Buttons carry typed payloads (arbitrary_callback_data); anything else, InvalidCallbackData
+    # included, is answered as expired.
+    application.add_handler(CallbackQueryHandler(more_results, pattern=MorePage))
+    application.add_handler(CallbackQueryHandler(full_passage, pattern=FullPassage))
     application.add_handler(CallbackQueryHandler(expired_button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(on_error)

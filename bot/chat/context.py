@@ -13,18 +13,17 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
-from bot.chat.replies import SHARED, RecentAnswers
+from bot.chat.replies import SHARED
 from bot.chat.throttle import Throttle
 from bot.engine import Engine
 
 
 @dataclass(frozen=True, slots=True)
 class Shared:
-    """What the handlers share: the engine, the recent answers, the page size, the admins, the
-    per-user throttle and the question searches allowed at once."""
+    """What the handlers share: the engine, the page size, the admins, the per-user throttle
+    and the question searches allowed at once."""
 
     engine: Engine
-    answers: RecentAnswers
     page_size: int
     admins: frozenset[int]
     throttle: Throttle

@@ -14,11 +14,11 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from telegram import InlineQueryResultsButton, Message, Update
+from telegram import CallbackQuery, InlineQueryResultsButton, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
 
-from bot.answer import shorten
+from bot.answer import Answer, shorten
 from bot.chat.context import BotContext
 from bot.chat.replies import (
     INLINE_CACHE_SECONDS,
@@ -26,6 +26,8 @@ from bot.chat.replies import (
     INLINE_PAGE,
     INLINE_TOTAL,
     MAX_QUESTION_CHARS,
+    FullPassage,
+    MorePage,
     Reply,
     answer_reply,
     inline_results,
@@ -115,8 +117,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     state = context.shared
     async with state.searches:
         answer = await state.engine.answer(question, state.page_size)
-    key = state.answers.add(answer) if answer.found else ""
-    await send(message, answer_reply(answer, key, 0, state.page_size))
+    await send(message, answer_reply(answer, 0, state.page_size))
 
 
 @throttled
@@ -160,25 +161,26 @@ async def not_text(update: Update, context: BotContext) -> None:
 
 @throttled
 async def more_results(update: Update, context: BotContext) -> None:
-    """Send the next page of a kept answer ("more results" button)."""
-    await _button(update, context, more=True)
+    """Send the next page of a kept answer ("more results" button: a MorePage)."""
+    query = update.callback_query
+    if query is not None and isinstance(query.data, MorePage):
+        await _button(query, context, query.data.answer, query.data.start, more=True)
 
 
 @throttled
 async def full_passage(update: Update, context: BotContext) -> None:
-    """Send the whole passage behind one cited excerpt ("full passage" button)."""
-    await _button(update, context, more=False)
-
-
-async def _button(update: Update, context: BotContext, *, more: bool) -> None:
+    """Send the whole passage behind one cited excerpt ("full passage" button: a FullPassage)."""
     query = update.callback_query
-    if query is None or context.match is None:
-        return
+    if query is not None and isinstance(query.data, FullPassage):
+        await _button(query, context, query.data.answer, query.data.number, more=False)
+
+
+async def _button(
+    query: CallbackQuery, context: BotContext, kept: Answer, number: int, *, more: bool
+) -> None:
     state = context.shared
-    key, number = context.match["key"], int(context.match["number"])
-    kept = state.answers.get(key)
     message = query.message
-    if kept is None or not isinstance(message, Message):
+    if not isinstance(message, Message):  # a button on an inline message: nothing to reply to
         await query.answer(texts_for_user(query.from_user).expired)
         return
     # The excerpts up to the page asked for, composed now from the answer's kept hits.
@@ -188,13 +190,14 @@ async def _button(update: Update, context: BotContext, *, more: bool) -> None:
         return
     await query.answer()
     if more:
-        await send(message, answer_reply(answer, key, number, state.page_size))
+        await send(message, answer_reply(answer, number, state.page_size))
     else:
         await send(message, passage_reply(answer, number))
 
 
 async def expired_button(update: Update, context: BotContext) -> None:
-    """Tell the user to ask again when a button's data is unknown (e.g. from an old version)."""
+    """Tell the user to ask again when a button's data is unknown: expired from the cache,
+    from before a restart, or never issued (python-telegram-bot's InvalidCallbackData)."""
     if update.callback_query:
         await update.callback_query.answer(texts_for_user(update.effective_user).expired)
 

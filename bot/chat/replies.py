@@ -1,5 +1,6 @@
-"""Edge: what the Telegram bot says. Answer pages with their buttons, inline results, admin
-replies, and the recent-answers cache behind the buttons; the words are bot.texts'.
+"""Edge: what the Telegram bot says. Answer pages with their buttons (whose typed payloads,
+MorePage and FullPassage, python-telegram-bot keeps), inline results, admin replies; the words
+are bot.texts'.
 
 Built from the core's Answer and render's HTML; the handlers that send them are in
 bot.chat.handlers.
@@ -9,10 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
-import secrets
 import sys
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,7 +39,9 @@ from bot.render import (
 from bot.texts import Texts, texts_for
 
 MAX_QUESTION_CHARS = 1000  # longer text is a pasted document, not a question
-RECENT_ANSWERS = 1000  # answers kept for their buttons; older buttons say "ask again"
+# Keyboards whose buttons' answers python-telegram-bot keeps (arbitrary_callback_data); older
+# buttons, and data the bot never issued, say "ask again".
+RECENT_ANSWERS = 1000
 MAX_LINK_CHARS = 1000  # a source link's HTML beyond this is not sent
 INLINE_PAGE = 10  # results per inline page
 INLINE_TOTAL = 50  # results per inline query in all
@@ -49,10 +49,6 @@ INLINE_TOTAL = 50  # results per inline query in all
 # between users (is_personal=False) for five minutes; an empty query's hint for less.
 INLINE_CACHE_SECONDS = 300
 INLINE_HINT_CACHE_SECONDS = 30
-# Button data as the bot issues it, exactly: ASCII only (\d and \w would take Thai digits and
-# letters) and \Z, not $ (which also matches before a final newline).
-MORE_BUTTON = re.compile(r"^m:(?P<key>[A-Za-z0-9_-]{1,32}):(?P<number>[0-9]{1,3})\Z")
-PASSAGE_BUTTON = re.compile(r"^p:(?P<key>[A-Za-z0-9_-]{1,32}):(?P<number>[0-9]{1,3})\Z")
 SHARED = "shared"
 
 
@@ -87,29 +83,24 @@ class Reply:
     markup: InlineKeyboardMarkup | None = None
 
 
-class RecentAnswers:
-    """The last answers by short key, so buttons fit callback_data's 64 bytes."""
+@dataclass(frozen=True, slots=True)
+class MorePage:
+    """What a "more results" button carries: its answer, and the excerpt the page starts at.
 
-    def __init__(self, size: int = RECENT_ANSWERS) -> None:
-        self.size = size
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
+    Buttons carry these objects; python-telegram-bot's arbitrary_callback_data keeps them and
+    sends Telegram a key of at most 64 bytes in their place.
+    """
 
-    def add(self, answer: Answer) -> str:
-        """Keep the answer (dropping the oldest beyond `size`) and return its key."""
-        # Random keys, not a counter: after a restart an old button must miss, not find a
-        # different answer stored under the same number.
-        key = secrets.token_urlsafe(8)
-        self._answers[key] = answer
-        if len(self._answers) > self.size:
-            self._answers.popitem(last=False)
-        return key
+    answer: Answer
+    start: int
 
-    def get(self, key: str) -> Answer | None:
-        """The answer kept under `key`, or None once it has expired."""
-        answer = self._answers.get(key)
-        if answer is not None:
-            self._answers.move_to_end(key)
-        return answer
+
+@dataclass(frozen=True, slots=True)
+class FullPassage:
+    """What a "full passage" button carries: its answer, and the excerpt (from 0) it opens."""
+
+    answer: Answer
+    number: int
 
 
 def _is_web_url(url: str | None) -> bool:
@@ -130,7 +121,7 @@ def fitting(answer: Answer, start: int, count: int) -> int:
     return 1 if count > 0 else 0
 
 
-def answer_reply(answer: Answer, key: str, start: int, count: int) -> Reply:
+def answer_reply(answer: Answer, start: int, count: int) -> Reply:
     """A page of the answer from `start`, as much of it as fits one message, with buttons (the
     answer holds its excerpts up to the page at least; `more` says that others follow)."""
     shown = fitting(answer, start, count)
@@ -138,7 +129,9 @@ def answer_reply(answer: Answer, key: str, start: int, count: int) -> Reply:
     texts = texts_for_answer(answer)
     numbers = range(start + 1, start + shown + 1)
     passages = [
-        InlineKeyboardButton(texts.passage.format(number=n), callback_data=f"p:{key}:{n - 1}")
+        InlineKeyboardButton(
+            texts.passage.format(number=n), callback_data=FullPassage(answer, n - 1)
+        )
         for n in numbers
     ]
     urls: dict[str, int] = {}  # one source button per report link, numbered by its first excerpt
@@ -150,7 +143,7 @@ def answer_reply(answer: Answer, key: str, start: int, count: int) -> Reply:
     ]
     rows = _rows(passages, 2) + _rows(sources, 2)
     if start + shown < len(answer.excerpts) or (answer.more and shown):
-        more = f"m:{key}:{start + shown}"
+        more = MorePage(answer, start + shown)
         rows.append([InlineKeyboardButton(texts.more, callback_data=more)])
     return Reply(
         to_html(page, first_number=start + 1),
