@@ -21,7 +21,8 @@ import numpy as np
 from bot.facts import Fact, states
 from bot.index import Hit, Query, SearchIndex
 from bot.passages import Passage
-from bot.text import Language, Token, analyze, analyze_passage, detect_language, sentences
+from bot.sentences import sentences
+from bot.text import Language, Token, analyze, analyze_passage, detect_language
 
 MAX_EXCERPTS = 3
 MAX_PER_REPORT = 2  # so one long report does not crowd out every other source

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from bot.sentences import sentences
 from bot.text import (
     analyze,
     clean,
     detect_language,
     is_index_term,
-    sentences,
     stem_english,
     tokenize,
 )
