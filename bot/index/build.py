@@ -30,9 +30,10 @@ from bot.index.freshness import content_hash
 from bot.index.postings import TermIds
 from bot.index.search import SearchIndex, Spans
 from bot.index.storage import (
-    _DAMAGE,
+    DAMAGE,
     FACTS_FILE,
     REPORT_ROWS,
+    SPANS,
     Built,
     CacheError,
     discard,
@@ -76,7 +77,7 @@ def _cached_analysis(folder: Path) -> _Reusable:
         return _Reusable(tuple(manifest["vocabulary"]), by_hash)
     except CacheError as error:
         log.info("no reusable tokens in %s (%s)", folder, error)
-    except _DAMAGE as error:
+    except DAMAGE as error:
         log.warning("ignoring the corrupt index cache in %s: %s", folder, error)
     return _Reusable()
 
@@ -86,10 +87,9 @@ def _analysis(folder: Path, manifest: dict[str, Any]) -> tuple[Analysed, np.ndar
     rows = np.load(folder / REPORT_ROWS, allow_pickle=False)
     facts = np.load(folder / FACTS_FILE, allow_pickle=False)
     stored = spans(folder, rows.size, len(manifest["vocabulary"]))
-    if facts.shape != (rows.size, len(FACTS)) or len(hashes := manifest["hashes"]) <= (
-        int(rows.max()) if rows.size else -1
-    ):
-        raise CacheError(f"facts or report rows do not fit the passages ({len(hashes)} reports)")
+    reports = len(manifest["hashes"])
+    if facts.shape != (rows.size, len(FACTS)) or (rows.size and int(rows.max()) >= reports):
+        raise CacheError("facts or report rows do not fit the passages")
     ids = stored.rows[:, 0]
     if ids.size and not 0 <= int(ids.min()) <= int(ids.max()) < len(manifest["vocabulary"]):
         raise CacheError("token ids outside the vocabulary")
@@ -237,7 +237,7 @@ def _index(
         stages.done("index", f"{len(tokens.vocabulary):,} terms")
         how = f"built ({retokenized} of {len(corpus.reports)} reports tokenized)"
         built = Built(index, corpus, how, time.perf_counter() - started)
-        if folder is not None and staging is not None and staging.joinpath("spans.npy").exists():
+        if folder is not None and staging is not None and (staging / SPANS).exists():
             try:
                 save(folder, staging, paths, built, tokens)
             except OSError as error:

@@ -47,7 +47,7 @@ REPORT_ROWS = "report_rows.npy"  # each passage's report (row of reports.jsonl),
 FACTS_FILE = "facts.npy"  # passages x FACTS, bool
 POSTINGS_PARTS = ("df", "indptr", "indices", "weights")
 # What reading a damaged cache file can raise (np.load: EOFError, BadZipFile, ValueError).
-_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, zipfile.BadZipFile)
+DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, zipfile.BadZipFile)
 
 
 class CacheError(Exception):
@@ -309,7 +309,7 @@ def load(folder: Path, paths: Sequence[Path]) -> Built:
         report_postings = _postings(folder, "report", len(reports), vocabulary)
         facts = np.load(folder / FACTS_FILE, allow_pickle=False)
         stored = spans(folder, len(passages), len(vocabulary))
-    except _DAMAGE as error:
+    except DAMAGE as error:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
     if facts.shape != (len(passages), len(FACTS)) or facts.dtype != bool:
         raise CacheError("corrupt cache: facts do not fit the passages")
@@ -332,7 +332,7 @@ def load_tokens(folder: Path) -> TermIds:
     try:
         manifest = read_manifest(folder)
         stored = spans(folder, int(manifest["passages"]), len(manifest["vocabulary"]))
-    except _DAMAGE as error:
+    except DAMAGE as error:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
     ids = np.ascontiguousarray(stored.rows[:, 0])
     return TermIds(tuple(manifest["vocabulary"]), ids, stored.offsets)
