@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.chat.app import SEND_RETRIES
+from bot.chat.pacing import SEND_RETRIES
 from bot.config import Settings
 from tests.botapi import FakeBotApi
 from tests.telegram_fixtures import (

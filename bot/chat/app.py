@@ -1,8 +1,8 @@
 """Edge: the bot's wiring. Which handler answers which update, settings, menus, the Bot API.
 
 `build_application` puts together python-telegram-bot's Application: defaults (HTML, no link
-previews), outgoing pacing (bot.chat.lanes), the lanes that keep inline queries and buttons out
-of the questions' queue, the bot's own context type (bot.chat.context) and the handlers
+previews), outgoing pacing (bot.chat.pacing), the lanes that keep inline queries and buttons
+out of the questions' queue (bot.chat.lanes), the bot's own context type (bot.chat.context) and the handlers
 (bot.chat.handlers).
 """
 
@@ -38,13 +38,13 @@ from bot.chat.handlers import (
     reload,
     stats,
 )
-from bot.chat.lanes import Lanes, QuickAnswersRateLimiter
+from bot.chat.lanes import Lanes
+from bot.chat.pacing import rate_limiter
 from bot.chat.replies import COMMANDS, RECENT_ANSWERS, SHARED, FullPassage, MorePage
 from bot.chat.throttle import Throttle
 from bot.config import Settings, SettingsError
 from bot.engine import Engine
 
-SEND_RETRIES = 3  # times a request refused by Telegram's flood control (429) is sent again
 # Questions searched at once. Searches are CPU-bound under the GIL, so more would not be faster;
 # fewer leave the worker threads free for inline queries and a /reload.
 QUESTION_SEARCHES = 2
@@ -94,11 +94,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         # Buttons carry their answers as objects, kept by python-telegram-bot for the last
         # RECENT_ANSWERS keyboards; Telegram sees a key of at most 64 bytes.
         .arbitrary_callback_data(RECENT_ANSWERS)
-        .rate_limiter(
-            QuickAnswersRateLimiter(
-                overall_max_rate=settings.messages_per_second, max_retries=SEND_RETRIES
-            )
-        )
+        .rate_limiter(rate_limiter(settings.messages_per_second))
         # Answers take milliseconds but sending them a network round trip: serve chats side by
         # side, let questions be answered while a /reload rebuilds the index, and keep inline
         # queries and buttons out of the questions' queue (see bot/chat/lanes.py).

@@ -10,11 +10,11 @@ button presses wait behind it. Here they have a lane of their own.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.ext import BaseUpdateProcessor
 
 QUESTION_LANE = 64  # messages handled at once; the rest wait their turn
 QUICK_LANE = 64  # inline queries and button presses handled at once
@@ -48,33 +48,3 @@ class Lanes(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to release."""
-
-
-# Bot API methods that answer an inline query or a button press.
-QUICK_METHODS = frozenset({"answerInlineQuery", "answerCallbackQuery"})
-
-
-class QuickAnswersRateLimiter(AIORateLimiter):
-    """PTB's AIORateLimiter for everything the bot sends, except the answers Telegram expects
-    within seconds.
-
-    When Telegram answers one message with 429 "retry after N", AIORateLimiter holds every
-    request for N seconds, which would make an inline query's or a button's answer too late
-    to be taken. Those answers count against no chat's message limit, so they go straight out.
-    """
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Any:
-        """Send quick answers at once; everything else as AIORateLimiter does."""
-        if endpoint in QUICK_METHODS:
-            return await callback(*args, **kwargs)
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
