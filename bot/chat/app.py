@@ -2,8 +2,8 @@
 
 `build_application` puts together python-telegram-bot's Application: defaults (HTML, no link
 previews), outgoing pacing (bot.chat.pacing), the lanes that keep inline queries and buttons
-out of the questions' queue (bot.chat.lanes), the bot's own context type (bot.chat.context) and the handlers
-(bot.chat.handlers).
+out of the questions' queue (bot.chat.lanes), the bot's own context type (bot.chat.context)
+and the handlers (bot.chat.handlers).
 """
 
 from __future__ import annotations
