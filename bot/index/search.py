@@ -257,26 +257,24 @@ class SearchIndex:
             if a != b
         ]
 
-    def _with_phrases(
-        self, query: Query, rows: np.ndarray, scores: np.ndarray, depth: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The best `depth` rows, each scoring more for every pair of the question's neighbouring
-        words it holds side by side (`เงินเฟ้อ` `เดือน` `มีนาคม`): a passage saying the question's
-        phrase outranks one scattering its words. Only these rows go on to the cut.
+    def _with_phrases(self, query: Query, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """The scores, the best PHRASE_CANDIDATES rows each scoring more for every pair of the
+        question's neighbouring words it holds side by side (`เงินเฟ้อ` `เดือน` `มีนาคม`): a
+        passage saying the question's phrase outranks one scattering its words. Other rows keep
+        their scores, all below these, so a search's first k hits are the same whatever k.
 
         Thai questions only: an English question's word order is not its Thai renderings'.
         """
         pairs = [] if query.translated else self._pairs(query)
         if not pairs or rows.size == 0:
-            return rows, scores
-        if rows.size > depth:
-            top = np.argpartition(-scores, depth - 1)[:depth]
-            rows, scores = rows[top], scores[top]
+            return scores
+        depth = min(self.PHRASE_CANDIDATES, rows.size)
+        candidates = np.argpartition(-scores, depth - 1)[:depth]
         scores = scores.copy()
         wanted = np.zeros(len(self._terms), dtype=bool)
         wanted[[t for a, b, _ in pairs for t in (a, b)]] = True
-        for place, row in enumerate(rows.tolist()):
-            words = self._positions(row)
+        for place in candidates.tolist():
+            words = self._positions(int(rows[place]))
             ends: dict[int, set[int]] = {}
             starts: dict[int, set[int]] = {}
             for term, start, end in words[wanted[words[:, 0]]].tolist():
@@ -289,7 +287,7 @@ class SearchIndex:
                     if any(end in after or end + 1 in after for end in ends[a]):
                         bonus += worth
             scores[place] += self.PHRASE_WEIGHT * bonus
-        return rows, scores
+        return scores
 
     def _positions(self, row: int) -> np.ndarray:
         """A passage's index terms as rows of (term id, start, end): stored, or analysed again
@@ -309,7 +307,7 @@ class SearchIndex:
         if not query.terms or not self.passages or k <= 0:
             return []
         rows, scores = self.scores(query)
-        rows, scores = self._with_phrases(query, rows, scores, max(k, self.PHRASE_CANDIDATES))
+        scores = self._with_phrases(query, rows, scores)
         if rows.size > k:
             # Everything scoring at least the k-th best score, so ties at the cut stay ordered.
             kth = np.partition(scores, rows.size - k)[rows.size - k]
