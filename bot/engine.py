@@ -20,8 +20,9 @@ from pathlib import Path
 from bot.answer import MAX_EXCERPTS, Answer, ask, find
 from bot.corpus import CorpusError
 from bot.evaluate import percentile
-from bot.index import Built, SearchIndex
+from bot.index import SearchIndex
 from bot.index.build import load_or_build
+from bot.index.storage import Built
 
 log = logging.getLogger(__name__)
 

@@ -7,16 +7,16 @@
 - `build`: the one way an index is built, with a cache folder or in memory, reusing the
   tokens of unchanged reports
 - `storage`, `freshness`: the on-disk format (memory-mapped arrays) and when a cache is right
+
+Importing the package brings the pure stages only (query, postings, search); building and the
+files on disk are imported where they are used.
 """
 
 from bot.index.postings import Postings, TermIds
 from bot.index.query import Concept, Query
 from bot.index.search import Hit, SearchIndex, Spans
-from bot.index.storage import Built, CacheError
 
 __all__ = [
-    "Built",
-    "CacheError",
     "Concept",
     "Hit",
     "Postings",

@@ -86,7 +86,7 @@ def _analysis(folder: Path, manifest: dict[str, Any]) -> tuple[Analysed, np.ndar
     """The cached analysis of every passage, and each passage's report row."""
     rows = np.load(folder / REPORT_ROWS, allow_pickle=False)
     facts = np.load(folder / FACTS_FILE, allow_pickle=False)
-    stored = spans(folder, rows.size, len(manifest["vocabulary"]))
+    stored = spans(folder, rows.size)
     reports = len(manifest["hashes"])
     if facts.shape != (rows.size, len(FACTS)) or (rows.size and int(rows.max()) >= reports):
         raise CacheError("facts or report rows do not fit the passages")

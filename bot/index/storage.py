@@ -240,12 +240,11 @@ def _postings(folder: Path, name: str, size: int, vocabulary: dict[str, int]) ->
     return Postings(size, vocabulary, df, indptr, indices, weights, K1, B)
 
 
-def spans(folder: Path, passages: int, vocabulary: int) -> Spans:
-    """The stored terms of `passages` passages, checked to fit them and the vocabulary."""
+def spans(folder: Path, passages: int) -> Spans:
+    """The stored terms of `passages` passages, checked to fit them."""
     rows, offsets = _mapped(folder, SPANS), np.load(folder / OFFSETS, allow_pickle=False)
-    if rows.ndim != 2 or rows.shape[1] != 3 or offsets.shape != (passages + 1,):
-        raise CacheError("corrupt cache: stored terms do not fit the passages")
-    if int(offsets[-1]) != rows.shape[0]:
+    fits = rows.ndim == 2 and rows.shape[1] == 3 and offsets.shape == (passages + 1,)
+    if not fits or int(offsets[-1]) != rows.shape[0]:
         raise CacheError("corrupt cache: stored terms do not fit the passages")
     return Spans(rows, offsets)
 
@@ -308,7 +307,7 @@ def load(folder: Path, paths: Sequence[Path]) -> Built:
         passage_postings = _postings(folder, "passage", len(passages), vocabulary)
         report_postings = _postings(folder, "report", len(reports), vocabulary)
         facts = np.load(folder / FACTS_FILE, allow_pickle=False)
-        stored = spans(folder, len(passages), len(vocabulary))
+        stored = spans(folder, len(passages))
     except DAMAGE as error:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
     if facts.shape != (len(passages), len(FACTS)) or facts.dtype != bool:
@@ -331,7 +330,7 @@ def load_tokens(folder: Path) -> TermIds:
     """The term ids of every passage in a saved index (CacheError when it cannot be used)."""
     try:
         manifest = read_manifest(folder)
-        stored = spans(folder, int(manifest["passages"]), len(manifest["vocabulary"]))
+        stored = spans(folder, int(manifest["passages"]))
     except DAMAGE as error:
         raise CacheError(f"corrupt cache: {type(error).__name__}: {error}") from None
     ids = np.ascontiguousarray(stored.rows[:, 0])
