@@ -1,4 +1,5 @@
-"""Stage: hits -> Answer. Pick each passage's best sentences, mark matched words, cite, abstain.
+"""Stage: hits -> Answer. Pick each passage's best sentences, mark matched words, cite; abstain
+when bot.abstain says the hits do not answer.
 
 `find` keeps a question's ranked hits as `Results`; `Results.answer(count)` composes the first
 `count` excerpts from them, so a reply composes the page it shows, and a "more results" button
@@ -18,6 +19,7 @@ from typing import overload
 
 import numpy as np
 
+from bot.abstain import answers
 from bot.facts import Fact, states
 from bot.index import Hit, Query, SearchIndex
 from bot.passages import Passage
@@ -34,16 +36,6 @@ MAX_SENTENCES = 3
 EXCERPT_CHARS = 600  # sentences are added, best first, while the excerpt stays under this
 TITLE_CHARS = 90
 ELLIPSIS = " … "
-
-# Abstention, the same on any corpus: the best hit's report must hold this share of the
-# question's content, each concept weighed by its information in general language (filler and
-# question words weigh nothing; Hit.report_coverage), and hold it with more evidence than
-# chance gives the luckiest report of a corpus its size (Hit.evidence). Both were chosen on the
-# tuning half of tests/data/eval (and tests/data/offtopic.jsonl); the held-out half and the
-# shared dev sets are reported in the README, Quality.
-MIN_CONTENT_COVERAGE = 0.35
-MIN_EVIDENCE = -1.5  # asked of a report holding part of the question's content only
-WHOLE = 0.999
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +104,6 @@ def shorten(text: str, limit: int) -> str:
         ends = [token.end for token in analyze(text[: limit + 20]) if token.end <= limit - 1]
         cut = max(ends, default=limit - 1)
     return text[:cut].rstrip() + "…"
-
-
-def is_relevant(hits: Sequence[Hit]) -> bool:
-    """Whether the best hit is worth quoting rather than saying nothing relevant was found."""
-    if not hits:
-        return False
-    best = hits[0]
-    if best.report_coverage < MIN_CONTENT_COVERAGE:
-        return False
-    # A report holding all the question asks ("smart city": one concept, in 200 reports) answers
-    # it; chance only explains away a report holding part of it.
-    return best.report_coverage >= WHOLE or best.evidence >= MIN_EVIDENCE
 
 
 def _marks(tokens: Sequence[Token], terms: frozenset[str], text: str) -> list[tuple[int, int]]:
@@ -262,9 +242,20 @@ class Ranked(Sequence[Hit]):
         self._matched = tuple(hit.matched for hit in hits)
         self._positions = np.array([hit.position for hit in hits], dtype=np.int64)
         self._numbers = np.array(
-            [(hit.score, hit.coverage, hit.report_coverage, hit.evidence) for hit in hits],
+            [
+                (
+                    hit.score,
+                    hit.coverage,
+                    hit.report_coverage,
+                    hit.evidence,
+                    hit.content,
+                    hit.passage_content,
+                    hit.passage_surprise,
+                )
+                for hit in hits
+            ],
             dtype=np.float64,
-        ).reshape(-1, 4)
+        ).reshape(-1, 7)
 
     def __len__(self) -> int:
         return len(self._passages)
@@ -276,7 +267,8 @@ class Ranked(Sequence[Hit]):
     def __getitem__(self, at: int | slice) -> Hit | Sequence[Hit]:
         if isinstance(at, slice):
             return [self[i] for i in range(*at.indices(len(self)))]
-        score, coverage, report_coverage, evidence = self._numbers[at].tolist()
+        numbers = self._numbers[at].tolist()
+        score, coverage, report_coverage, evidence, content, passage_content, surprise = numbers
         return Hit(
             self._passages[at],
             self._reports[at],
@@ -286,6 +278,9 @@ class Ranked(Sequence[Hit]):
             report_coverage,
             int(self._positions[at]),
             evidence,
+            content,
+            passage_content,
+            surprise,
         )
 
 
@@ -304,8 +299,8 @@ class Results:
 
     @property
     def found(self) -> bool:
-        """Whether the best hit is worth quoting."""
-        return is_relevant(self.hits)
+        """Whether the best hits are worth quoting (bot.abstain)."""
+        return answers(self.query, self.hits)
 
     def _excerpts(self) -> Iterator[Excerpt]:
         """Excerpts best first: at most MAX_PER_REPORT per report, the same words never twice."""

@@ -5,8 +5,8 @@ holds. A corpus's own idf cannot weigh that: on a small corpus every word the co
 becomes the heaviest word of all, and question words (อะไร, บ้าง, what) look as rare as names.
 So each word weighs its information in the language at large: -log of its share of the Thai
 National Corpus (33.5 million words, shipped with pythainlp) for Thai, of wordfreq's English
-list for English. Question and filler words, "now" words (วันนี้, latest), and the words every
-cabinet question may use to frame itself (ครม., cabinet, มติ), weigh nothing.
+list for English. Question and filler words, greetings, "now" words (วันนี้, latest), and the
+words every cabinet question may use to frame itself (ครม., cabinet, มติ), weigh nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ QUESTION_WORDS = frozenset(
     what which who whom whose when where why how much many does did do is are was were
     tell know about please any anything there""".split()
 )
+# Greetings and thanks: said to the bot, not about anything a report could hold.
+GREETINGS = frozenset("สวัสดี ขอบคุณ hello hi hey thanks thank".split())
 # "Now" words: what they point at changes every day, and no report's words say it.
 NOW_WORDS = frozenset(
     """วันนี้ พรุ่งนี้ เมื่อวาน เมื่อวานนี้ เมื่อคืน คืนนี้ เดือนนี้ ปีนี้ ตอนนี้ สัปดาห์นี้ อาทิตย์นี้
@@ -47,7 +49,7 @@ def is_filler(term: str) -> bool:
     a fragment the segmenter cut off) that says nothing by itself."""
     if len(term) == 1 and not term.isdigit():
         return True
-    return term in QUESTION_WORDS or term in FRAME_WORDS or term in NOW_WORDS
+    return term in QUESTION_WORDS or term in FRAME_WORDS or term in NOW_WORDS or term in GREETINGS
 
 
 @lru_cache(maxsize=1 << 16)

@@ -4,13 +4,15 @@
 passages); `held` weighs them by their information in the language generally (bot.rarity), so
 that "does a report answer this?" means the same on any corpus; `evidence` says whether a
 report holds more of the question together than the luckiest report of a corpus this size
-would by chance.
+would by chance, and `by_chance` how unlikely a text of its length is to hold what it holds.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from bot.index.postings import Postings
 from bot.index.query import Query
@@ -56,67 +58,99 @@ def concept_weights(
 
 def coverage(
     weighted: Sequence[tuple[tuple[str, ...], float]],
-    holding: Mapping[str, Sequence[bool]],
+    holding: Mapping[str, np.ndarray],
     size: int,
-) -> list[float]:
+) -> np.ndarray:
     """For each of `size` rows tested in `holding`, the share of the weighted concepts it
-    holds. (Plain Python: for a dozen rows it beats a few NumPy calls per concept.)"""
+    holds (any of a concept's terms holds it)."""
     total = sum(weight for _, weight in weighted)
-    found = [0.0] * size
+    found = np.zeros(size)
     for terms, weight in weighted:
-        columns = [holding[term] for term in terms]
-        for row in range(size):
-            if any(column[row] for column in columns):
-                found[row] += weight
-    return [value / total for value in found] if total else found
+        if terms:
+            found += weight * np.logical_or.reduce([holding[term] for term in terms])
+    return found / total if total else found
 
 
 def evidence(
-    query: Query, reports: Postings, holding: Mapping[str, Sequence[bool]], size: int
-) -> list[float]:
+    query: Query, reports: Postings, holding: Mapping[str, np.ndarray], size: int
+) -> np.ndarray:
     """For each of `size` report rows: the sum, over the question's content concepts the
     report holds, of ln((N + 1) / (df + 0.5)) (df: reports holding it, N: reports), less
     ln(N + 1), what the best of N reports would reach by chance.
 
     Positive when the report holds more of the question together than chance would give
     the luckiest report of a corpus this size; on a corpus of one report it is near 0,
-    where chance says nothing and coverage alone decides. Infinite when every concept the
-    report holds is in half the corpus or more: the corpus is about them.
+    where chance says nothing and coverage alone decides. Infinite when the report holds
+    concepts and every one of them is in half the corpus or more: the corpus is about them.
     """
-    chance = math.log(reports.size + 1)
-    found = [-chance] * size
-    topical = [True] * size  # every concept it holds is in half the corpus or more
+    found = np.full(size, -math.log(reports.size + 1))
+    topical = np.ones(size, dtype=bool)  # every concept it holds is in half the corpus or more
+    holds_any = np.zeros(size, dtype=bool)
     for concept in query.concepts:
         if max(information(word) for word in concept.words) == 0:
             continue
-        known = [
-            (terms, min(reports.frequency(t) for t in terms))
-            for terms in concept.sets()
-            if all(t in holding for t in terms)
-        ]
-        for row in range(size):
-            present = [df for terms, df in known if all(holding[t][row] for t in terms)]
-            if present:
-                df = min(present)
-                found[row] += math.log((reports.size + 1) / (df + 0.5))
-                topical[row] = topical[row] and 2 * df >= reports.size
+        rarest = np.full(size, np.inf)  # df of the rarest of the concept's sets each row holds
+        for terms in concept.sets():
+            if all(t in holding for t in terms):
+                present = np.logical_and.reduce([holding[t] for t in terms])
+                df = min(reports.frequency(t) for t in terms)
+                rarest = np.where(present, np.minimum(rarest, df), rarest)
+        held = np.isfinite(rarest)
+        df = np.where(held, rarest, 0.0)
+        found += np.where(held, np.log((reports.size + 1) / (df + 0.5)), 0.0)
+        topical &= ~held | (2 * df >= reports.size)
+        holds_any |= held
     # A corpus about what the question asks (thirty smart-city reports asked "smart city")
     # matches it everywhere: no chance at work there.
-    return [math.inf if sure else value for value, sure in zip(found, topical, strict=True)]
+    return np.where(topical & holds_any, math.inf, found)
 
 
 def held(
     weighted: Sequence[tuple[Weighted, float]],
-    holding: Mapping[str, Sequence[bool]],
+    holding: Mapping[str, np.ndarray],
     size: int,
-) -> list[float]:
-    """For each of `size` rows, the weighted share of the concepts it holds: a concept is
-    held (as much as its best set counts) when all the terms of one of its sets are."""
-    total = sum(weight for _, weight in weighted)
-    found = [0.0] * size
+) -> np.ndarray:
+    """For each of `size` rows, the information (nats) of the question's content it holds: a
+    concept is held (as much as its best set counts) when all the terms of one of its sets
+    are. Divided by `information_total(weighted)`, the share of the content held."""
+    found = np.zeros(size)
     for sets, weight in weighted:
-        for row in range(size):
-            shares = [share for terms, share in sets if all(holding[t][row] for t in terms)]
-            if shares:
-                found[row] += weight * max(shares)
-    return [value / total for value in found] if total else found
+        if not weight or not sets:
+            continue
+        best = np.zeros(size)
+        for terms, share in sets:
+            together = np.logical_and.reduce([holding[t] for t in terms])
+            np.maximum(best, together * share, out=best)
+        found += weight * best
+    return found
+
+
+def information_total(weighted: Sequence[tuple[Weighted, float]]) -> float:
+    """The information (nats) of all the question's content, held or not."""
+    return sum(weight for _, weight in weighted)
+
+
+WORD_CHARS = 4.0  # characters per word of Thai or English text, about
+
+
+def by_chance(
+    weighted: Sequence[tuple[Weighted, float]],
+    holding: Mapping[str, np.ndarray],
+    characters: np.ndarray,
+) -> np.ndarray:
+    """For each row (a text of `characters` characters), how unlikely it is (nats) that a
+    text that long holds the content concepts it holds by chance: the sum, over the concepts
+    it holds, of -ln(1 - exp(-L p)), L its length in words and p the concept's share of
+    general text (exp(-information)). A short passage holding a rare word says much; a long
+    report holding a common one nothing."""
+    words = characters / WORD_CHARS
+    found = np.zeros(characters.size)
+    for sets, weight in weighted:
+        if not weight or not sets:
+            continue
+        present = np.zeros(characters.size, dtype=bool)
+        for terms, _ in sets:
+            present |= np.logical_and.reduce([holding[t] for t in terms])
+        chance = -np.expm1(-words * math.exp(-weight))
+        found += np.where(present, -np.log(np.maximum(chance, 1e-300)), 0.0)
+    return found

@@ -78,6 +78,15 @@ class Query:
     corrections: tuple[tuple[str, str], ...] = ()  # (as written, as searched) for typos
 
 
+def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
+    """The parts of the compound at `position` when the terms after it are its parts (as
+    text.tokenize writes a compound: the word, then its parts), else ()."""
+    parts = tuple(p for p in text.compound_parts(terms[position]) if text.is_index_term(p))
+    if len(parts) > 1 and terms[position + 1 : position + 1 + len(parts)] == parts:
+        return parts
+    return ()
+
+
 class QueryReader:
     """Reads questions into Queries for one corpus: its words (passage postings), the
     English lexicon, and the abbreviations the corpus defines (as a two-way lexicon)."""
@@ -225,10 +234,17 @@ class QueryReader:
         seen = {word for concept in concepts for word in concept.words}
         for position, term in enumerate(terms):
             if position not in translated and term not in seen:
-                seen.add(term)
-                guess = term in guesses
+                # A compound and its parts, which follow it, are one concept: held when the
+                # compound is, or all its parts are (เงินช่วยเหลือ: เงิน and ช่วยเหลือ).
+                parts = _parts_after(terms, position)
+                words = (term, *parts)
+                seen.update(words)
+                translated.update(range(position, position + len(words)))
+                guess = not guesses.isdisjoint(words)
                 trust = self.GUESS_TRUST if guess else 1.0
-                concepts.append(Concept((term,), {term: 1.0}, trust=trust, guessed=guess))
+                groups = ((term,), parts) if parts else ()
+                alternatives = dict.fromkeys(words, 1.0)
+                concepts.append(Concept(words, alternatives, groups, trust=trust, guessed=guess))
         asking = asking_words(corrected)
         concepts = [concept for concept in concepts if not asking.issuperset(concept.words)]
         translations = {t: w for t, w in translations.items() if t not in terms}

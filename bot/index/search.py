@@ -17,7 +17,15 @@ import numpy as np
 from bot import text
 from bot.abbreviations import both_ways, full_names
 from bot.facts import FACTS, stated
-from bot.index.coverage import concept_weights, content_weights, coverage, evidence, held
+from bot.index.coverage import (
+    by_chance,
+    concept_weights,
+    content_weights,
+    coverage,
+    evidence,
+    held,
+    information_total,
+)
 from bot.index.postings import Postings, TermIds
 from bot.index.query import Query, QueryReader, Tokenizer
 from bot.lexicon import Lexicon
@@ -44,7 +52,10 @@ class Hit:
     """A ranked passage: its score, the query terms it holds, how much of the question the
     passage (idf-weighted) and its whole report (weighted by information, bot.rarity) cover,
     and `evidence`: how unlikely it is that a report of this corpus holds what this one holds
-    of the question by chance (see bot.index.coverage.evidence)."""
+    of the question by chance (see bot.index.coverage.evidence). `content` is the information
+    (nats) of the question's content the report holds, `passage_content` the share of that
+    content the passage itself holds, `passage_surprise` how unlikely (nats) a passage of its
+    length holds what it holds by chance (bot.index.coverage.by_chance)."""
 
     passage: Passage
     report: Report
@@ -54,6 +65,9 @@ class Hit:
     report_coverage: float
     position: int
     evidence: float = 0.0
+    content: float = 0.0
+    passage_content: float = 0.0
+    passage_surprise: float = 0.0
 
 
 def _lists(arrays: Mapping[str, np.ndarray]) -> dict[str, list[bool]]:
@@ -317,17 +331,34 @@ class SearchIndex:
         order = np.lexsort((rows, -scores))[:k]
         rows, scores = rows[order], scores[order]
         report_rows = self._report_of[rows]
-        in_passage = _lists(self._passages.holding(query.weights, rows))
-        in_report = _lists(self._reports.holding(query.weights, report_rows))
+        passage_arrays = self._passages.holding(query.weights, rows)
+        report_arrays = self._reports.holding(query.weights, report_rows)
+        in_passage = _lists(passage_arrays)
         size = rows.size
-        passage_coverage = coverage(concept_weights(query, self._passages, 1), in_passage, size)
-        # How much of the question's content the report holds, each concept weighed by its
-        # information in the language generally (bot.rarity), not by this corpus's idf.
-        report_coverage = held(content_weights(query, self._reports), in_report, size)
-        surprise = evidence(query, self._reports, in_report, size)
+        passage_coverage = coverage(
+            concept_weights(query, self._passages, 1), passage_arrays, size
+        ).tolist()
+        # How much of the question's content the report (and the passage) holds, each concept
+        # weighed by its information in the language generally (bot.rarity), not by this
+        # corpus's idf. Passages and reports share one vocabulary, so one set of weights.
+        content = content_weights(query, self._reports)
+        total = information_total(content) or 1.0
+        report_content = held(content, report_arrays, size)
+        passage_content = held(content, passage_arrays, size) / total
+        lengths = np.array([len(self.passages[row].text) for row in rows.tolist()], dtype=float)
+        unlikely_here = by_chance(content, passage_arrays, lengths)
+        beyond_chance = evidence(query, self._reports, report_arrays, size).tolist()
         hits = []
-        columns = (rows.tolist(), scores.tolist(), passage_coverage, report_coverage, surprise)
-        for number, (row, score, covered, report_covered, unlikely) in enumerate(
+        columns = (
+            rows.tolist(),
+            scores.tolist(),
+            passage_coverage,
+            report_content.tolist(),
+            passage_content.tolist(),
+            unlikely_here.tolist(),
+            beyond_chance,
+        )
+        for number, (row, score, covered, nats, share_here, surprising, unlikely) in enumerate(
             zip(*columns, strict=True)
         ):
             passage = self.passages[row]
@@ -338,9 +369,12 @@ class SearchIndex:
                     score=score,
                     matched=tuple(t for t in query.weights if in_passage[t][number]),
                     coverage=covered,
-                    report_coverage=report_covered,
+                    report_coverage=nats / total,
                     evidence=unlikely,
                     position=row,
+                    content=nats,
+                    passage_content=share_here,
+                    passage_surprise=surprising,
                 )
             )
         return hits
