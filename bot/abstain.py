@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (1.9141, 0.0591, 3.8716, 0.3114, 1.1109, 1.2915, 1.2606, 1.4043)
-BIAS = -5.9874
+WEIGHTS = (1.9724, 0.0754, 3.9059, 0.3122, 1.0649, 1.3751, 1.1099, 1.3669)
+BIAS = -6.0596
 
 
 @dataclass(frozen=True, slots=True)

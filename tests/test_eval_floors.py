@@ -64,7 +64,7 @@ def test_offtopic_questions_mostly_abstain_on_the_archive(cabinet_index: SearchI
 
 def test_enth_dev(cabinet_index: SearchIndex) -> None:
     summary = _summary(cabinet_index, shared_path("eval/enth_dev.jsonl"))["all"]
-    assert summary["hit@5"] >= 0.65  # 0.724 measured
+    assert summary["hit@5"] >= 0.65  # 0.721 measured
     assert summary["answerable_abstained"] <= 0.06  # 0.022
 
 
@@ -81,8 +81,8 @@ def _held_out(index: SearchIndex, name: str) -> dict[str, float]:
 
 def test_held_out_thai_archive_questions(cabinet_index: SearchIndex) -> None:
     summary = _held_out(cabinet_index, "archive_th.jsonl")
-    assert summary["hit@5"] >= 0.7  # 0.756 measured
-    assert summary["answerable_abstained"] <= 0.1  # 0.056
+    assert summary["hit@5"] >= 0.72  # 0.800 measured
+    assert summary["answerable_abstained"] <= 0.1  # 0.067
 
 
 def test_held_out_english_archive_questions(cabinet_index: SearchIndex) -> None:

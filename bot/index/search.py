@@ -94,8 +94,8 @@ class SearchIndex:
     TRANSLATED_REPORT_WEIGHT = 1.0
     # A question naming a month or year ("มิถุนายน 2563", "in June 2020") lifts reports of
     # meetings then, without hiding others: years in questions often name other things.
-    MONTH_BOOST = 0.3
-    YEAR_BOOST = 0.15
+    MONTH_BOOST = 0.5
+    YEAR_BOOST = 0.3
     FACT_BOOST = 0.15  # a passage stating the kind of fact asked for (a date, an amount)
     # A pair of the question's neighbouring words found side by side adds this share of the
     # rarer one's idf, among the best PHRASE_CANDIDATES passages by BM25.
