@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import archive, bench, engine
+from bot.agenda import Agenda, listing_for
 from bot.answer import Answer, ask
 from bot.config import LOG_LEVELS, SettingsError, default_cache_dir, load_settings
 from bot.corpus import CorpusError, jsonl_lines, read_posts
@@ -30,6 +31,7 @@ from bot.evaluate import (
 from bot.index import SearchIndex
 from bot.index.build import build, from_reports
 from bot.render import to_text
+from bot.render_agenda import listing_text
 from bot.squad import as_unanswerable, is_squad, read_squad
 
 log = logging.getLogger("bot")
@@ -82,6 +84,10 @@ def _corpus_paths(given: list[Path] | None) -> list[Path]:
 def command_ask(args: argparse.Namespace) -> int:
     """Answer one question in the terminal."""
     index = load_index(_corpus_paths(args.corpus))
+    listing = listing_for(Agenda.of(index.reports.values()), args.question)
+    if listing is not None and not args.json:  # a meeting asked for: its items
+        print(listing_text(listing))
+        return 0
     answer = ask(index, args.question, max_excerpts=args.results)
     print(answer_json(answer) if args.json else to_text(answer))
     return 0

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.agenda import Agenda, Listing, listing_for
 from bot.answer import MAX_EXCERPTS, Answer, ask, find
 from bot.corpus import CorpusError
 from bot.evaluate import percentile
@@ -86,6 +87,7 @@ class Engine:
         self._stats_lock = threading.Lock()  # answers finish in worker threads
         self._questions = 0
         self._seconds: deque[float] = deque(maxlen=TIME_SAMPLES)
+        self._agenda: tuple[SearchIndex, Agenda] | None = None
 
     @classmethod
     def load(cls, paths: Sequence[Path], cache: Path | None = None) -> Engine:
@@ -117,6 +119,19 @@ class Engine:
             self._questions += 1
             self._seconds.append(elapsed)
         return answer
+
+    @property
+    def agenda(self) -> Agenda:
+        """The meetings of the index now answering (made once per index, in milliseconds)."""
+        index, known = self.index, self._agenda
+        if known is None or known[0] is not index:
+            known = self._agenda = (index, Agenda.of(index.reports.values()))
+        return known[1]
+
+    def listing(self, question: str) -> Listing | None:
+        """The meeting a question asks for ("มติ ครม. ล่าสุด", "/meeting 2021-10-12"), or None
+        when it asks about a topic."""
+        return listing_for(self.agenda, question)
 
     async def answer(self, question: str, count: int = MAX_EXCERPTS) -> Answer:
         """Answer in a worker thread so the event loop keeps serving other chats."""

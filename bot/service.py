@@ -22,6 +22,7 @@ from bot.config import Settings, SettingsError
 from bot.corpus import CorpusError
 from bot.engine import Engine
 from bot.render import to_text
+from bot.render_agenda import listing_text
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,11 @@ def console_chat(engine: Engine, results: int) -> int:
             question = input("? ").strip()
             if question.lower() in CONSOLE_EXIT:
                 break
-            if question:
-                print(to_text(engine.ask(question, results)), end="\n\n", flush=True)
+            if not question:
+                continue
+            listing = engine.listing(question)
+            reply = listing_text(listing) if listing else to_text(engine.ask(question, results))
+            print(reply, end="\n\n", flush=True)
     except (EOFError, KeyboardInterrupt):
         print()
     return 0

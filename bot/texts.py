@@ -51,6 +51,15 @@ class Texts:
     reloaded: str
     stats: str
     inline_hint: str
+    meeting: str
+    meeting_page: str
+    no_meeting: str
+    nearest: str
+    no_item: str
+    no_meetings: str
+    meeting_usage: str
+    newest_known: str
+    other_heading: str
 
 
 THAI = Texts(
@@ -72,7 +81,10 @@ THAI = Texts(
         "บอทนี้ตอบคำถามเกี่ยวกับมติการประชุมคณะรัฐมนตรี (สรุปข่าวการประชุม ครม.)"
         " พร้อมข้อความอ้างอิง (เรื่องที่ ข้อ และวันที่ประชุม)\n\n"
         "<b>ถามได้เลย</b> เป็นภาษาไทยหรืออังกฤษ เช่น\n"
-        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n\n"
+        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n"
+        "• <code>มติ ครม. ล่าสุด</code>\n• <code>ครม. 12 ต.ค. 64 อนุมัติอะไรบ้าง</code>\n\n"
+        "<b>การประชุม</b> <code>/latest</code> เรื่องทั้งหมดของการประชุมล่าสุด"
+        " <code>/meeting 12 ต.ค. 64</code> ของการประชุมวันนั้น\n"
         "<b>ในกลุ่ม</b> พิมพ์ <code>/ask คำถาม</code> ตอบกลับข้อความของบอท"
         " หรือกล่าวถึง @{bot} พร้อมคำถาม\n"
         "<b>อินไลน์</b> พิมพ์ <code>@{bot} คำถาม</code> ในแชตใดก็ได้ แล้วเลือกผลที่จะส่ง\n\n"
@@ -100,6 +112,16 @@ THAI = Texts(
         "ตอบคำถามแล้ว {questions} ครั้ง · p50 {p50} · p95 {p95}"
     ),
     inline_hint="พิมพ์คำถาม เช่น เงินช่วยเหลือน้ำท่วม 2567",
+    meeting="มติคณะรัฐมนตรี {date} ({iso}): {count} เรื่อง",
+    meeting_page="เรื่องที่ {first}–{last} จาก {count}",
+    no_meeting="ไม่มีการประชุมคณะรัฐมนตรีวันที่ {date}",
+    nearest="การประชุมที่ใกล้ที่สุด: {meetings}",
+    no_item="การประชุมวันที่ {date} ไม่มีเรื่องที่ {number} (มี {count} เรื่อง)",
+    no_meetings="ยังไม่มีรายงานการประชุมคณะรัฐมนตรีในคลังรายงาน",
+    meeting_usage="พิมพ์วันที่ต่อท้ายคำสั่ง เช่น <code>/meeting 12 ต.ค. 64</code>"
+    " หรือ <code>/meeting 2021-10-12</code>",
+    newest_known="(การประชุมล่าสุดที่บอทมี)",
+    other_heading="อื่น ๆ",
 )
 ENGLISH = Texts(
     found="Results for",
@@ -125,7 +147,11 @@ ENGLISH = Texts(
         "This bot answers questions about Thai cabinet decisions (the cabinet meeting"
         " summaries) with cited excerpts (item, section and meeting date).\n\n"
         "<b>Just ask</b> in Thai or English, for example:\n"
-        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n\n"
+        "• <code>เงินช่วยเหลือน้ำท่วม 2567</code>\n• <code>smart city</code>\n"
+        "• <code>latest cabinet resolutions</code>\n"
+        "• <code>cabinet decisions on 12 October 2021</code>\n\n"
+        "<b>Meetings</b> <code>/latest</code> lists the newest meeting's items,"
+        " <code>/meeting 2021-10-12</code> those of that day.\n"
         "<b>In groups</b> send <code>/ask your question</code>, reply to one of my messages,"
         " or mention @{bot} with your question.\n"
         "<b>Inline</b> type <code>@{bot} your question</code> in any chat and pick a result.\n\n"
@@ -154,6 +180,15 @@ ENGLISH = Texts(
         "Questions answered {questions} · p50 {p50} · p95 {p95}"
     ),
     inline_hint="Type a question, e.g. smart city",
+    meeting="Cabinet meeting of {date} ({iso}): {count} items",
+    meeting_page="items {first}–{last} of {count}",
+    no_meeting="No cabinet meeting on {date}.",
+    nearest="Nearest meetings: {meetings}",
+    no_item="The meeting of {date} has no item {number} ({count} items).",
+    no_meetings="There are no cabinet meeting reports in the corpus yet.",
+    meeting_usage="Put a date after the command, e.g. <code>/meeting 2021-10-12</code>",
+    newest_known="(the newest meeting the bot knows)",
+    other_heading="other",
 )
 
 

@@ -97,6 +97,11 @@ def find_iso_date(text: str) -> date | None:
     return None
 
 
+def without_dates(text: str) -> str:
+    """`text` with its Thai and ISO dates blanked (those find_thai_date, find_iso_date read)."""
+    return _ISO_DATE.sub(" ", _THAI_DATE.sub(" ", text.translate(_THAI_DIGITS)))
+
+
 def format_thai(day: date) -> str:
     """13 สิงหาคม 2563."""
     return f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + BE_OFFSET}"

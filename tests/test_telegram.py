@@ -484,7 +484,7 @@ async def test_command_menu_is_registered_in_english_and_thai(
         for call in fake.calls("setMyCommands")
     }
     assert set(menus) == {None, "th"}
-    assert [command["command"] for command in menus[None]] == ["ask", "help"]
+    assert [command["command"] for command in menus[None]] == ["ask", "latest", "meeting", "help"]
     assert menus["th"][0]["description"] == "ถามเกี่ยวกับรายงานการประชุมคณะรัฐมนตรี"
 
 

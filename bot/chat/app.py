@@ -32,13 +32,18 @@ from bot.chat.handlers import (
     full_passage,
     help_command,
     inline_query,
+    latest_command,
+    meeting_command,
+    meeting_page,
     more_results,
     not_text,
     on_error,
+    open_item,
     reload,
     stats,
 )
 from bot.chat.lanes import Lanes
+from bot.chat.meetings import MeetingPage, OpenItem
 from bot.chat.pacing import rate_limiter
 from bot.chat.replies import COMMANDS, RECENT_ANSWERS, SHARED, FullPassage, MorePage
 from bot.chat.throttle import Throttle
@@ -122,6 +127,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     question = filters.TEXT & ~filters.COMMAND
     application.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
     application.add_handler(CommandHandler("ask", ask_command, filters=new))
+    application.add_handler(CommandHandler("latest", latest_command, filters=new))
+    application.add_handler(CommandHandler("meeting", meeting_command, filters=new))
     application.add_handler(CommandHandler("reload", reload, filters=new & admins))
     application.add_handler(CommandHandler("stats", stats, filters=new & admins))
     application.add_handler(CommandHandler(["reload", "stats"], admins_only, filters=new))
@@ -135,6 +142,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     # included, is answered as expired.
     application.add_handler(CallbackQueryHandler(more_results, pattern=MorePage))
     application.add_handler(CallbackQueryHandler(full_passage, pattern=FullPassage))
+    application.add_handler(CallbackQueryHandler(meeting_page, pattern=MeetingPage))
+    application.add_handler(CallbackQueryHandler(open_item, pattern=OpenItem))
     application.add_handler(CallbackQueryHandler(expired_button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(on_error)

@@ -18,8 +18,10 @@ from telegram import CallbackQuery, InlineQueryResultsButton, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from bot.agenda import ITEM, Asked, find_date
 from bot.answer import Answer, shorten
 from bot.chat.context import BotContext
+from bot.chat.meetings import MeetingPage, OpenItem, item_reply, listing_reply
 from bot.chat.replies import (
     INLINE_CACHE_SECONDS,
     INLINE_HINT_CACHE_SECONDS,
@@ -37,6 +39,7 @@ from bot.chat.replies import (
     texts_for_user,
 )
 from bot.engine import ReloadBusyError, ReloadError
+from bot.text import Language, detect_language
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +116,12 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
             texts.too_long.format(length=len(question), limit=MAX_QUESTION_CHARS)
         )
         return
-    await show_typing(message)
     state = context.shared
+    listing = state.engine.listing(question)
+    if listing is not None:  # a meeting asked for ("มติ ครม. ล่าสุด"): its items
+        await send(message, listing_reply(listing))
+        return
+    await show_typing(message)
     async with state.searches:
         answer = await state.engine.answer(question, state.page_size)
     await send(message, answer_reply(answer, 0, state.page_size))
@@ -150,6 +157,60 @@ async def ask_addressed(update: Update, context: BotContext) -> None:
     if update.effective_message and update.effective_message.text:
         text = without_mention(update.effective_message.text, context.bot.username)
         await answer_question(update, context, text)
+
+
+def _user_language(update: Update) -> Language:
+    user = update.effective_user
+    return "th" if user and (user.language_code or "").lower().startswith("th") else "en"
+
+
+@throttled
+async def latest_command(update: Update, context: BotContext) -> None:
+    """`/latest`: the newest meeting's items."""
+    if update.effective_message:
+        listing = context.shared.engine.agenda.listing(Asked(), _user_language(update))
+        await send(update.effective_message, listing_reply(listing))
+
+
+@throttled
+async def meeting_command(update: Update, context: BotContext) -> None:
+    """`/meeting <date>` (Thai, ISO or English; `ข้อ 24` for one item): that meeting's
+    items, or the meetings nearest the date; how to use it when no date is given."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    parts = message.text.split(maxsplit=1)
+    given = parts[1] if len(parts) > 1 else ""
+    day = find_date(given)
+    if day is None:
+        await message.reply_text(texts_for_user(update.effective_user).meeting_usage)
+        return
+    item = ITEM.search(given)
+    request = Asked(day, int(item["number"]) if item else None)
+    # A date of digits alone says no language: the user's, then.
+    worded = re.search(r"[^\W\d_]", given) is not None
+    language = detect_language(given) if worded else _user_language(update)
+    await send(message, listing_reply(context.shared.engine.agenda.listing(request, language)))
+
+
+@throttled
+async def meeting_page(update: Update, context: BotContext) -> None:
+    """The next page of a meeting's items (its "more" button: a MeetingPage)."""
+    query = update.callback_query
+    if query is not None and isinstance(query.data, MeetingPage):
+        await query.answer()
+        if isinstance(query.message, Message):
+            await send(query.message, listing_reply(query.data.listing, query.data.start))
+
+
+@throttled
+async def open_item(update: Update, context: BotContext) -> None:
+    """One item of a meeting, opened (its button: an OpenItem)."""
+    query = update.callback_query
+    if query is not None and isinstance(query.data, OpenItem):
+        await query.answer()
+        if isinstance(query.message, Message):
+            await send(query.message, item_reply(query.data.report, query.data.language))
 
 
 @throttled

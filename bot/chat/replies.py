@@ -55,10 +55,14 @@ SHARED = "shared"
 COMMANDS = {
     None: [
         BotCommand("ask", "Ask about Thai cabinet reports"),
+        BotCommand("latest", "The newest cabinet meeting's items"),
+        BotCommand("meeting", "A cabinet meeting's items, e.g. /meeting 2021-10-12"),
         BotCommand("help", "What this bot does and how to use it"),
     ],
     "th": [
         BotCommand("ask", "ถามเกี่ยวกับรายงานการประชุมคณะรัฐมนตรี"),
+        BotCommand("latest", "เรื่องทั้งหมดของการประชุม ครม. ล่าสุด"),
+        BotCommand("meeting", "เรื่องของการประชุม ครม. วันที่ระบุ เช่น /meeting 12 ต.ค. 64"),
         BotCommand("help", "วิธีใช้บอท"),
     ],
 }

@@ -1,0 +1,182 @@
+"""Stage: reports -> meetings, and the questions that ask for a meeting rather than a topic.
+
+People ask a cabinet bot for meetings as often as for topics: "มติ ครม. ล่าสุด", "ครม. 12 ต.ค. 64
+อนุมัติอะไรบ้าง", "cabinet decisions on 12 October 2021", "ข้อ 24 ครม. 13 ส.ค. 63". `asked` reads
+such a question (Thai, ISO or English dates, Buddhist or Common Era, Thai digits, short years)
+when it names nothing else; `Agenda` finds the meeting (or the nearest ones) among the reports
+that are a meeting's items.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.rarity import information
+from bot.reports import Report
+from bot.text import Language, detect_language, tokenize
+from bot.thaidate import (
+    ENGLISH_MONTHS,
+    find_iso_date,
+    find_thai_date,
+    without_dates,
+    year_to_ce,
+)
+
+# Words that ask for "the newest meeting" (as text.tokenize writes them).
+LATEST = re.compile(
+    r"ล่าสุด|ครั้งล่าสุด|สัปดาห์นี้|อาทิตย์นี้|\blatest\b|\bmost recent\b|\bthis week\b|\blast meeting\b",
+    re.IGNORECASE,
+)
+# An item asked for by its number in the meeting: ข้อ 24, เรื่องที่ 24, item 24.
+ITEM = re.compile(r"(?:ข้อ|เรื่องที่|วาระที่|\bitem|\bno\.)\s*(?P<number>[0-9๐-๙]{1,3})\b", re.IGNORECASE)
+# Words a request for a meeting's list may hold beside its date (index terms).
+LISTING_WORDS = frozenset(
+    """อนุมัติ เห็นชอบ รับทราบ สรุป ผล ผลการประชุม รายการ วาระ ทั้งหมด พิจารณา ออก นัด วัน วันที่
+    ครั้ง ครั้งที่ สัปดาห์ ที่แล้ว ข่าว การประชุม approve approved approval pass passed decision
+    resolution item agenda summary list happen happened discuss discussed consider considered
+    news week date day""".split()
+)
+_ENGLISH_MONTH = {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, start=1)}
+_ENGLISH_MONTH |= {name[:3].lower(): n for name, n in list(_ENGLISH_MONTH.items())}
+_MONTH_WORDS = "|".join(sorted(_ENGLISH_MONTH, key=len, reverse=True))
+_ENGLISH_DATES = (
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_WORDS})\.?,?\s+(?P<year>\d{{4}})\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?P<month>{_MONTH_WORDS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b",
+        re.I,
+    ),
+)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """One cabinet meeting: its date and its items, in their order."""
+
+    day: date
+    items: tuple[Report, ...]
+
+    def item(self, number: int) -> Report | None:
+        """The meeting's item of that number, if it has one."""
+        return next((report for report in self.items if report.item_no == number), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a question asks of the agenda: the latest meeting (`day` None), the meeting of a
+    day, or one item of it."""
+
+    day: date | None = None
+    item: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The reply to a request for a meeting, in data form: the meeting (None when there is none
+    that day, or no meeting at all), the nearest meetings before and after a day without one,
+    and the item asked for by number (None when the meeting has no such item)."""
+
+    asked: Asked
+    language: Language
+    meeting: Meeting | None
+    before: Meeting | None = None
+    after: Meeting | None = None
+    item: Report | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """The meetings of a corpus, oldest first (reports that are a meeting's items)."""
+
+    meetings: tuple[Meeting, ...]
+
+    @classmethod
+    def of(cls, reports: Iterable[Report]) -> Agenda:
+        days: dict[date, list[Report]] = {}
+        for report in reports:
+            if report.meeting_date is not None and report.item_no is not None:
+                days.setdefault(report.meeting_date, []).append(report)
+        return cls(
+            tuple(
+                Meeting(day, tuple(sorted(items, key=lambda r: (r.item_no or 0, r.doc_id))))
+                for day, items in sorted(days.items())
+            )
+        )
+
+    def latest(self) -> Meeting | None:
+        """The newest meeting."""
+        return self.meetings[-1] if self.meetings else None
+
+    def on(self, day: date) -> Meeting | None:
+        """The meeting held that day, if any."""
+        before, _ = self.around(day)
+        return before if before is not None and before.day == day else None
+
+    def around(self, day: date) -> tuple[Meeting | None, Meeting | None]:
+        """The last meeting on or before `day`, and the first one after it."""
+        at = bisect.bisect_right([m.day for m in self.meetings], day)
+        before = self.meetings[at - 1] if at > 0 else None
+        after = self.meetings[at] if at < len(self.meetings) else None
+        return before, after
+
+    def listing(self, asked: Asked, language: Language = "th") -> Listing:
+        """What answers a request: its meeting (the latest when it names no day) and item, or
+        the meetings nearest the day it names."""
+        meeting = self.latest() if asked.day is None else self.on(asked.day)
+        if meeting is None and asked.day is not None:
+            before, after = self.around(asked.day)
+            return Listing(asked, language, None, before, after)
+        item = meeting.item(asked.item) if meeting and asked.item is not None else None
+        return Listing(asked, language, meeting, item=item)
+
+
+def find_date(text: str) -> date | None:
+    """The first full date in `text`: Thai (`12 ต.ค. 64`, `๑๒ ตุลาคม ๒๕๖๔`), ISO or English
+    (`12 October 2021`, `Oct 12, 2021`)."""
+    text = text.translate(_THAI_DIGITS)
+    found = find_iso_date(text) or find_thai_date(text)
+    if found is not None:
+        return found
+    for pattern in _ENGLISH_DATES:
+        for match in pattern.finditer(text):
+            month = _ENGLISH_MONTH[match["month"].lower()]
+            try:
+                return date(year_to_ce(int(match["year"])), month, int(match["day"]))
+            except ValueError:
+                continue
+    return None
+
+
+def asked(question: str) -> Asked | None:
+    """What a question asks of the agenda, when it asks for a meeting (or one of its items)
+    and names no topic besides: its date or "latest", the cabinet and listing words."""
+    text = question.translate(_THAI_DIGITS)
+    found = find_date(text)
+    latest = LATEST.search(text) is not None
+    if found is None and not latest:
+        return None
+    item = ITEM.search(text)
+    rest = without_dates(text)
+    for pattern in (*_ENGLISH_DATES, ITEM, LATEST):
+        rest = pattern.sub(" ", rest)
+    if any(information(term) > 0 and term not in LISTING_WORDS for term in tokenize(rest)):
+        return None  # a topic besides the date: a question for the search
+    return Asked(
+        day=found,
+        item=int(item["number"]) if item else None,
+    )
+
+
+def listing_for(agenda: Agenda, question: str) -> Listing | None:
+    """The listing a question asks for, or None when it asks about a topic."""
+    request = asked(question)
+    if request is None:
+        return None
+    return agenda.listing(request, detect_language(question))

@@ -1,0 +1,117 @@
+"""Meetings over HTTP: /latest, /meeting, the same asked in words, item buttons and pages; the
+real Application polling the local fake Bot API, over six real meeting posts as they come."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from telegram.ext import Application
+
+from bot.chat.app import build_application
+from bot.engine import Engine
+from tests.botapi import FakeBotApi
+from tests.telegram_fixtures import (
+    USER_ID,
+    bot_message_ids,
+    buttons,
+    exchange,
+    fake_api,
+    html_problems,
+    make_settings,
+    polling,
+    press,
+    sent,
+)
+from tests.test_meetings import POSTS
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotApi]:
+    yield from fake_api()
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi) -> AsyncIterator[Application]:
+    settings = make_settings(fake, POSTS)
+    application = build_application(settings, Engine.load([POSTS], settings.index_cache()))
+    async with polling(application) as running:
+        yield running
+
+
+def item_buttons(call: object) -> list[dict[str, str]]:
+    return [b for b in buttons(call) if b["text"].isdigit()]  # type: ignore[arg-type]
+
+
+async def test_latest_lists_the_newest_meetings_items_and_nothing_else(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    command = (await exchange(fake, "/latest", language_code="th")).params["text"]
+    asked = (await exchange(fake, "มติ ครม. ล่าสุด")).params["text"]
+
+    assert command.startswith("<b>มติคณะรัฐมนตรี 9 กันยายน 2567 (2024-09-09): 4 เรื่อง")
+    assert asked == command
+    for year in ("2560", "2563", "2566"):  # the other five meetings
+        assert year not in command
+    assert html_problems(command) == []
+
+
+async def test_a_meeting_by_date_in_any_writing_lists_its_items_with_buttons(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    for asked in (
+        "/meeting 19 พ.ค. 63",
+        "/meeting 2020-05-19",
+        "ครม. ๑๙ พฤษภาคม ๒๕๖๓ อนุมัติอะไรบ้าง",
+    ):
+        reply = await exchange(fake, asked, language_code="th")
+        text = reply.params["text"]
+        assert text.startswith("<b>มติคณะรัฐมนตรี 19 พฤษภาคม 2563 (2020-05-19): 9 เรื่อง"), asked
+        assert [b["text"] for b in item_buttons(reply)] == [str(n) for n in range(1, 10)]
+        for button in buttons(reply):
+            assert len(button["callback_data"].encode()) <= 64
+    english = (await exchange(fake, "cabinet decisions on 19 May 2020")).params["text"]
+    assert english.startswith("<b>Cabinet meeting of 19 May 2020 (2020-05-19): 9 items")
+    assert "<b>legal affairs</b>" in english
+
+
+async def test_an_item_button_opens_the_item_cited(fake: FakeBotApi, bot: Application) -> None:
+    listing = await exchange(fake, "/meeting 2020-05-19", language_code="th")
+    first = item_buttons(listing)[0]
+    (message_id,) = bot_message_ids(fake, USER_ID)
+    before = len(sent(fake))
+    await press(fake, first["callback_data"], message_id)
+    opened = (await fake.await_for("sendMessage", count=before + 1, timeout=5))[before]
+
+    text = opened.params["text"]
+    assert "<i>เรื่องที่ 1 (กฎหมาย) · 19 พฤษภาคม 2563 (2020-05-19)</i>" in text
+    assert "<blockquote expandable>" in text and "details/31114" in text
+    assert html_problems(text) == []
+
+
+async def test_a_long_meeting_pages_and_a_date_without_one_offers_the_nearest(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    first = await exchange(fake, "/meeting 23 May 2017", language_code="en")
+    assert "items 1–12 of 20" in first.params["text"]
+    (more,) = [b for b in buttons(first) if b["text"] == "More results ▶"]
+    (message_id,) = bot_message_ids(fake, USER_ID)
+    before = len(sent(fake))
+    await press(fake, more["callback_data"], message_id)
+    second = (await fake.await_for("sendMessage", count=before + 1, timeout=5))[before]
+    assert "items 13–20 of 20" in second.params["text"]
+    assert [b["text"] for b in item_buttons(second)] == [str(n) for n in range(13, 21)]
+
+    none = (await exchange(fake, "/meeting 2020-05-20", language_code="en")).params["text"]
+    assert none.startswith("No cabinet meeting on 20 May 2020 (2020-05-20).")
+    assert "19 May 2020 (2020-05-19) · 6 September 2023 (2023-09-06)" in none
+    usage = (await exchange(fake, "/meeting", language_code="en")).params["text"]
+    assert "/meeting 2021-10-12" in usage
+
+
+async def test_one_item_by_number_and_date(fake: FakeBotApi, bot: Application) -> None:
+    item = (await exchange(fake, "ข้อ 2 ครม. 19 พ.ค. 63")).params["text"]
+    missing = (await exchange(fake, "ข้อ 24 ครม. 19 พ.ค. 63")).params["text"]
+
+    assert "<i>เรื่องที่ 2 (กฎหมาย) · 19 พฤษภาคม 2563 (2020-05-19)</i>" in item
+    assert "ไม่มีเรื่องที่ 24 (มี 9 เรื่อง)" in missing
