@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (1.9724, 0.0754, 3.9059, 0.3122, 1.0649, 1.3751, 1.1099, 1.3669)
-BIAS = -6.0596
+WEIGHTS = (2.1484, 0.0790, 3.7421, 0.3252, 1.0274, 1.3861, 1.0281, 1.3612)
+BIAS = -6.0180
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.daterange import DateRange, find_range
 from bot.rarity import information
 from bot.reports import Report
 from bot.text import Language, detect_language, tokenize
 from bot.thaidate import (
     ENGLISH_MONTHS,
+    THAI_MONTHS,
+    expand_dates,
     find_iso_date,
     find_thai_date,
     without_dates,
@@ -38,7 +41,8 @@ LISTING_WORDS = frozenset(
     """อนุมัติ เห็นชอบ รับทราบ สรุป ผล ผลการประชุม รายการ วาระ ทั้งหมด พิจารณา ออก นัด วัน วันที่
     ครั้ง ครั้งที่ สัปดาห์ ที่แล้ว ข่าว การประชุม approve approved approval pass passed decision
     resolution item agenda summary list happen happened discuss discussed consider considered
-    news week date day""".split()
+    news week date day ระหว่าง ถึง จนถึง ตั้งแต่ หลัง หลังจาก ก่อน ใน ช่วง ตลอด เดือน ปี แล้ว
+    ผ่าน นี้ since between from until before after during prior month year last""".split()
 )
 _ENGLISH_MONTH = {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, start=1)}
 _ENGLISH_MONTH |= {name[:3].lower(): n for name, n in list(_ENGLISH_MONTH.items())}
@@ -54,6 +58,7 @@ _ENGLISH_DATES = (
     ),
 )
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_MONTH_TERMS = frozenset(THAI_MONTHS) | frozenset(_ENGLISH_MONTH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,7 @@ class Asked:
 
     day: date | None = None
     item: int | None = None
+    within: DateRange | None = None  # the meetings of a range ("ระหว่างมกราคมถึงมีนาคม 2565")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,7 @@ class Listing:
     before: Meeting | None = None
     after: Meeting | None = None
     item: Report | None = None
+    meetings: tuple[Meeting, ...] = ()  # those of the range asked for, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +136,9 @@ class Agenda:
     def listing(self, asked: Asked, language: Language = "th") -> Listing:
         """What answers a request: its meeting (the latest when it names no day) and item, or
         the meetings nearest the day it names."""
+        if asked.within is not None:
+            inside = tuple(m for m in self.meetings if asked.within.holds(m.day))
+            return Listing(asked, language, None, before=self.latest(), meetings=inside)
         meeting = self.latest() if asked.day is None else self.on(asked.day)
         if meeting is None and asked.day is not None:
             before, after = self.around(asked.day)
@@ -154,24 +164,30 @@ def find_date(text: str) -> date | None:
     return None
 
 
-def asked(question: str) -> Asked | None:
-    """What a question asks of the agenda, when it asks for a meeting (or one of its items)
-    and names no topic besides: its date or "latest", the cabinet and listing words."""
-    text = question.translate(_THAI_DIGITS)
+def asked(question: str, today: date | None = None) -> Asked | None:
+    """What a question asks of the agenda, when it asks for a meeting (or one of its items),
+    or for the meetings of a range, and names no topic besides: its date, range or "latest",
+    the cabinet and listing words."""
+    text = expand_dates(question.translate(_THAI_DIGITS))
     found = find_date(text)
     latest = LATEST.search(text) is not None
-    if found is None and not latest:
+    within = None if found or latest else find_range(text, today or date.today())
+    if found is None and not latest and within is None:
         return None
     item = ITEM.search(text)
     rest = without_dates(text)
     for pattern in (*_ENGLISH_DATES, ITEM, LATEST):
         rest = pattern.sub(" ", rest)
-    if any(information(term) > 0 and term not in LISTING_WORDS for term in tokenize(rest)):
+    if any(_says_something(term) for term in tokenize(rest)):
         return None  # a topic besides the date: a question for the search
-    return Asked(
-        day=found,
-        item=int(item["number"]) if item else None,
-    )
+    return Asked(found, int(item["number"]) if item else None, within)
+
+
+def _says_something(term: str) -> bool:
+    """Whether a term of a request names a topic (not a date, a range or a listing word)."""
+    if information(term) == 0 or term in LISTING_WORDS or term.isdigit():
+        return False
+    return term not in _MONTH_TERMS
 
 
 def listing_for(agenda: Agenda, question: str) -> Listing | None:

@@ -20,6 +20,7 @@ from typing import overload
 import numpy as np
 
 from bot.abstain import answers
+from bot.daterange import DateRange
 from bot.facts import Fact, states
 from bot.index import Hit, Query, SearchIndex
 from bot.passages import Passage
@@ -82,6 +83,7 @@ class Answer:
     corrections: tuple[tuple[str, str], ...] = ()
     more: bool = False
     results: Results | None = field(default=None, repr=False, compare=False)
+    within: DateRange | None = None  # the meeting dates the question restricted itself to
 
     @property
     def found(self) -> bool:
@@ -325,7 +327,7 @@ class Results:
         when the hits do not answer the question; `more` when another excerpt follows them."""
         language = detect_language(self.question)
         if not self.found:
-            return Answer(self.question, language, (), self.query.terms)
+            return Answer(self.question, language, (), self.query.terms, within=self.query.within)
         count = min(count, PAGED)
         composed = list(itertools.islice(self._excerpts(), max(count, 0) + (count < PAGED)))
         return Answer(
@@ -337,6 +339,7 @@ class Results:
             self.query.corrections,
             more=len(composed) > count,
             results=self,
+            within=self.query.within,
         )
 
 

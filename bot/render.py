@@ -105,14 +105,24 @@ def translation_line(answer: Answer, words: Texts) -> str:
     return "\n".join(lines)
 
 
+def within_line(answer: Answer, words: Texts) -> str:
+    """The range of meeting dates the question restricted itself to ("" when none)."""
+    if answer.within is None:
+        return ""
+    return words.within.format(range=answer.within.describe(answer.language))
+
+
 def _html_header(answer: Answer, words: Texts) -> str:
     question = _escape(shorten(answer.question, QUESTION_CHARS))
     if not answer.question.strip():
         return words.empty
+    within = within_line(answer, words)
     if not answer.found:
-        return f"{words.not_found}\n<i>{question}</i>\n{words.hint}"
-    translated = translation_line(answer, words)
-    return f"{words.found} <i>{question}</i>" + (f"\n{_escape(translated)}" if translated else "")
+        return "\n".join(
+            line for line in (words.not_found, f"<i>{question}</i>", within, words.hint) if line
+        )
+    lines = [f"{words.found} <i>{question}</i>", within, _escape(translation_line(answer, words))]
+    return "\n".join(line for line in lines if line)
 
 
 def to_html(answer: Answer, limit: int = TELEGRAM_LIMIT, first_number: int = 1) -> str:
@@ -140,10 +150,11 @@ def to_text(answer: Answer, first_number: int = 1) -> str:
     question = shorten(answer.question, QUESTION_CHARS)
     if not question:
         return words.empty
+    within = within_line(answer, words)
     if not answer.found:
-        return f"{words.not_found}\n{question}\n{words.hint}"
-    translated = translation_line(answer, words)
-    blocks = [f"{words.found}: {question}" + (f"\n{translated}" if translated else "")]
+        return "\n".join(line for line in (words.not_found, question, within, words.hint) if line)
+    lines = [f"{words.found}: {question}", within, translation_line(answer, words)]
+    blocks = ["\n".join(line for line in lines if line)]
     for number, excerpt in enumerate(answer.excerpts, start=first_number):
         citation = excerpt.citation
         lines = [

@@ -49,6 +49,8 @@ def _lines(
 ) -> list[str]:
     """The reply's lines, each already escaped by `plain` (and headings by `bold`)."""
     words = texts_for(listing.language)
+    if listing.asked.within is not None:
+        return _range_lines(listing, start, count, bold, plain)
     meeting = listing.meeting
     if meeting is None:
         if listing.asked.day is None:
@@ -82,6 +84,32 @@ def _lines(
         lines.append("")
         lines.append(bold(heading))
         lines.extend(plain(f"{r.item_no}. {shorten(r.title, TITLE_CHARS)}") for r in items)
+    return lines
+
+
+def _range_lines(
+    listing: Listing,
+    start: int,
+    count: int,
+    bold: Callable[[str], str],
+    plain: Callable[[str], str],
+) -> list[str]:
+    """The meetings of a range, a page of them, each with its date and number of items."""
+    words = texts_for(listing.language)
+    assert listing.asked.within is not None
+    span = listing.asked.within.describe(listing.language)
+    if not listing.meetings:
+        lines = [plain(words.no_meeting_in.format(range=span))]
+        if listing.before is not None:
+            lines.append(plain(words.newest.format(date=_day(listing.before.day, words))))
+        return lines
+    lines = [bold(words.meetings.format(range=span, count=len(listing.meetings)))]
+    for meeting in listing.meetings[start : start + count]:
+        day = meeting.day
+        line = words.meeting_line.format(
+            date=words.date(day), iso=day.isoformat(), count=len(meeting.items)
+        )
+        lines.append(plain(line))
     return lines
 
 

@@ -60,6 +60,11 @@ class Texts:
     meeting_usage: str
     newest_known: str
     other_heading: str
+    within: str
+    meetings: str
+    meeting_line: str
+    no_meeting_in: str
+    newest: str
 
 
 THAI = Texts(
@@ -122,6 +127,11 @@ THAI = Texts(
     " หรือ <code>/meeting 2021-10-12</code>",
     newest_known="(การประชุมล่าสุดที่บอทมี)",
     other_heading="อื่น ๆ",
+    within="เฉพาะการประชุม {range}",
+    meetings="การประชุมคณะรัฐมนตรี {range}: {count} ครั้ง",
+    meeting_line="{date} ({iso}): {count} เรื่อง",
+    no_meeting_in="ไม่มีการประชุมคณะรัฐมนตรี {range}",
+    newest="การประชุมล่าสุดที่บอทมี: {date}",
 )
 ENGLISH = Texts(
     found="Results for",
@@ -189,6 +199,11 @@ ENGLISH = Texts(
     meeting_usage="Put a date after the command, e.g. <code>/meeting 2021-10-12</code>",
     newest_known="(the newest meeting the bot knows)",
     other_heading="other",
+    within="Meetings {range} only",
+    meetings="Cabinet meetings {range}: {count}",
+    meeting_line="{date} ({iso}): {count} items",
+    no_meeting_in="No cabinet meeting {range}.",
+    newest="The newest meeting the bot knows: {date}",
 )
 
 

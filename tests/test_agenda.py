@@ -7,11 +7,15 @@ from datetime import date
 import pytest
 
 from bot.agenda import Agenda, Asked, asked, find_date, listing_for
+from bot.answer import ask
 from bot.chat.meetings import MEETING_PAGE, listing_reply
 from bot.config import default_cache_dir
+from bot.daterange import DateRange, find_range
+from bot.index import SearchIndex
 from bot.index.build import load_or_build
-from bot.render import TELEGRAM_LIMIT, telegram_length
+from bot.render import TELEGRAM_LIMIT, telegram_length, to_text
 from bot.render_agenda import listing_text
+from bot.thaidate import expand_dates
 from tests.conftest import PROJECT
 
 OCTOBER_12 = date(2021, 10, 12)
@@ -57,9 +61,14 @@ def test_dates_are_read_in_every_writing() -> None:
 
 
 @pytest.fixture(scope="module")
-def archive_agenda() -> Agenda:
+def archive() -> SearchIndex:
     corpus = [PROJECT / "corpus"]
-    return Agenda.of(load_or_build(corpus, default_cache_dir(corpus)).index.reports.values())
+    return load_or_build(corpus, default_cache_dir(corpus)).index
+
+
+@pytest.fixture(scope="module")
+def archive_agenda(archive: SearchIndex) -> Agenda:
+    return Agenda.of(archive.reports.values())
 
 
 def test_the_latest_meeting_of_the_shipped_archive_and_only_its_items(
@@ -97,3 +106,67 @@ def test_every_page_of_every_archive_meeting_fits_one_message(archive_agenda: Ag
         first = meeting.items[0].item_no
         opened = listing_reply(archive_agenda.listing(Asked(meeting.day, first)))
         assert telegram_length(opened.html) <= TELEGRAM_LIMIT, meeting.day
+
+
+TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("ครม. อนุมัติอะไรบ้างระหว่างมกราคมถึงมีนาคม 2565", date(2022, 1, 1), date(2022, 3, 31)),
+        ("ระหว่าง ต.ค. 63 - ม.ค. 64", date(2020, 10, 1), date(2021, 1, 31)),
+        ("ครม. อนุมัติอะไรบ้างตั้งแต่ปี 2566", date(2023, 1, 1), None),
+        ("rail projects approved since 2023", date(2023, 1, 1), None),
+        ("cabinet decisions before June 2020", None, date(2020, 5, 31)),
+        ("between March 2021 and May 2021", date(2021, 3, 1), date(2021, 5, 31)),
+        ("smart city projects the cabinet approved in 2021", date(2021, 1, 1), date(2021, 12, 31)),
+        ("who was appointed in March 2020", date(2020, 3, 1), date(2020, 3, 31)),
+        ("เดือนที่แล้ว", date(2026, 11, 1), date(2026, 11, 30)),
+        ("last year", date(2025, 1, 1), date(2025, 12, 31)),
+    ],
+)
+def test_ranges_stated_in_words_are_read(
+    question: str, start: date | None, end: date | None
+) -> None:
+    assert find_range(expand_dates(question), TODAY) == DateRange(start, end)
+
+
+def test_a_year_named_alone_or_as_the_topics_own_is_no_range() -> None:
+    # What a year names is often decided the year before: a lift (search), not a filter.
+    assert find_range("ค่าจ้างขั้นต่ำ ปี 2563", TODAY) is None
+    assert find_range("Host cities for the SEA Games in 2025", TODAY) is None
+    assert find_range("ห้ามส่งออกตั้งแต่ปี 2516", TODAY) is None
+
+
+def test_a_range_without_a_topic_lists_its_meetings(archive_agenda: Agenda) -> None:
+    listing = listing_for(archive_agenda, "ครม. อนุมัติอะไรบ้างระหว่างมกราคมถึงมีนาคม 2565")
+    assert listing is not None and len(listing.meetings) == 13
+    assert all(date(2022, 1, 1) <= m.day <= date(2022, 3, 31) for m in listing.meetings)
+    text = listing_text(listing)
+    assert text.startswith("การประชุมคณะรัฐมนตรี 1 มกราคม 2565 – 31 มีนาคม 2565: 13 ครั้ง")
+    nothing = archive_agenda.listing(
+        Asked(within=DateRange(date(2026, 11, 1), date(2026, 11, 30)))
+    )
+    assert "การประชุมล่าสุดที่บอทมี: 2 กันยายน 2568" in listing_text(nothing)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ครม. อนุมัติรถไฟทางคู่อะไรบ้าง ตั้งแต่ปี 2566",
+        "smart city projects the cabinet approved in 2021",
+        "วัคซีนโควิด ระหว่างมกราคมถึงมีนาคม 2565",
+    ],
+)
+def test_every_result_of_a_ranged_question_falls_inside_the_range(
+    archive: SearchIndex, question: str
+) -> None:
+    index = archive
+    query = index.analyze(question)
+    assert query.within is not None
+    hits = index.search(query, k=200)
+    assert hits and all(query.within.holds(hit.report.meeting_date) for hit in hits)
+    answer = ask(index, question)
+    assert answer.found and answer.within == query.within
+    assert to_text(answer).splitlines()[1].startswith(("เฉพาะการประชุม", "Meetings"))

@@ -115,3 +115,19 @@ async def test_one_item_by_number_and_date(fake: FakeBotApi, bot: Application) -
 
     assert "<i>เรื่องที่ 2 (กฎหมาย) · 19 พฤษภาคม 2563 (2020-05-19)</i>" in item
     assert "ไม่มีเรื่องที่ 24 (มี 9 เรื่อง)" in missing
+
+
+async def test_a_range_lists_its_meetings_each_a_button_to_its_items(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    reply = await exchange(fake, "ครม. อนุมัติอะไรบ้างระหว่างพฤษภาคม 2560 ถึงพฤษภาคม 2563")
+    text = reply.params["text"]
+    assert text.startswith("<b>การประชุมคณะรัฐมนตรี 1 พฤษภาคม 2560 – 31 พฤษภาคม 2563: 3 ครั้ง")
+    days = [b["text"] for b in buttons(reply)]
+    assert days == ["2017-05-23", "2020-04-03", "2020-05-19"]
+    (message_id,) = bot_message_ids(fake, USER_ID)
+    before = len(sent(fake))
+    await press(fake, buttons(reply)[2]["callback_data"], message_id)
+    meeting = (await fake.await_for("sendMessage", count=before + 1, timeout=5))[before]
+    assert meeting.params["text"].startswith("<b>มติคณะรัฐมนตรี 19 พฤษภาคม 2563 (2020-05-19): 9")
+    assert html_problems(text) == []

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.agenda import Listing
+from bot.agenda import Asked, Listing
 from bot.chat.replies import Reply
 from bot.render import TELEGRAM_LIMIT, telegram_length
 from bot.render_agenda import item_html, item_text, listing_html, listing_text
@@ -19,6 +19,7 @@ from bot.texts import texts_for
 
 MEETING_PAGE = 12  # items listed per message, each with its button
 BUTTONS_PER_ROW = 6
+DATES_PER_ROW = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +45,12 @@ def listing_reply(listing: Listing, start: int = 0, count: int = MEETING_PAGE) -
     while telegram_length(html) > TELEGRAM_LIMIT and count > 1:  # long titles: fewer a page
         count -= 1
         html, text = listing_html(listing, start, count), listing_text(listing, start, count)
+    words = texts_for(listing.language)
+    if listing.asked.within is not None:
+        return _range_reply(listing, start, count, html, text)
     meeting = listing.meeting
     if meeting is None or listing.asked.item is not None:
         return Reply(html, text)
-    words = texts_for(listing.language)
     shown = meeting.items[start : start + count]
     buttons = [
         InlineKeyboardButton(str(report.item_no), callback_data=OpenItem(report, listing.language))
@@ -55,6 +58,25 @@ def listing_reply(listing: Listing, start: int = 0, count: int = MEETING_PAGE) -
     ]
     rows = [buttons[at : at + BUTTONS_PER_ROW] for at in range(0, len(buttons), BUTTONS_PER_ROW)]
     if start + count < len(meeting.items):
+        rows.append(
+            [InlineKeyboardButton(words.more, callback_data=MeetingPage(listing, start + count))]
+        )
+    return Reply(html, text, InlineKeyboardMarkup(rows) if rows else None)
+
+
+def _range_reply(listing: Listing, start: int, count: int, html: str, text: str) -> Reply:
+    """A page of a range's meetings, a button opening each one's items."""
+    words = texts_for(listing.language)
+    shown = listing.meetings[start : start + count]
+    buttons = [
+        InlineKeyboardButton(
+            meeting.day.isoformat(),
+            callback_data=MeetingPage(Listing(Asked(meeting.day), listing.language, meeting), 0),
+        )
+        for meeting in shown
+    ]
+    rows = [buttons[at : at + DATES_PER_ROW] for at in range(0, len(buttons), DATES_PER_ROW)]
+    if start + count < len(listing.meetings):
         rows.append(
             [InlineKeyboardButton(words.more, callback_data=MeetingPage(listing, start + count))]
         )

@@ -44,7 +44,14 @@ SHAPING_SOURCES = (
 )
 # Modules the build imports that only read questions or weigh hits: a change to them leaves a
 # cache right (and costs no rebuild).
-QUERY_TIME = ("lexicon.py", "rarity.py", "spelling.py", "index/query.py", "index/coverage.py")
+QUERY_TIME = (
+    "lexicon.py",
+    "rarity.py",
+    "spelling.py",
+    "daterange.py",
+    "index/query.py",
+    "index/coverage.py",
+)
 
 
 def sources_hash(package: Path | None = None) -> str:

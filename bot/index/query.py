@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot import text
+from bot.daterange import DateRange, find_range
 from bot.facts import Fact, asked_fact, asking_words
 from bot.index.postings import Postings
 from bot.lexicon import Lexicon
@@ -76,6 +78,7 @@ class Query:
     period: Period | None = None
     fact: Fact | None = None
     corrections: tuple[tuple[str, str], ...] = ()  # (as written, as searched) for typos
+    within: DateRange | None = None  # the meeting dates the question restricts itself to
 
 
 def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
@@ -260,4 +263,5 @@ class QueryReader:
             find_period(written_out),
             asked_fact(question),
             tuple(corrections),
+            find_range(written_out, date.today()),
         )

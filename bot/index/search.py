@@ -16,6 +16,7 @@ import numpy as np
 
 from bot import text
 from bot.abbreviations import both_ways, full_names
+from bot.daterange import DateRange
 from bot.facts import FACTS, stated
 from bot.index.coverage import (
     by_chance,
@@ -136,6 +137,9 @@ class SearchIndex:
         self._meeting = np.array(
             [(day.year, day.month) if day else (0, 0) for day in meetings], dtype=np.int64
         ).reshape(-1, 2)
+        self._meeting_day = np.array(
+            [day.toordinal() if day else 0 for day in meetings], dtype=np.int64
+        )
 
     @classmethod
     def from_tokens(
@@ -238,6 +242,8 @@ class SearchIndex:
         """Passages sharing a term with the query (ascending rows) and their blended scores."""
         passage_scores = self._passages.scores(query.terms, query.translations)
         rows = np.flatnonzero(passage_scores > 0)  # on a bool array: 7x faster than on floats
+        if query.within is not None:  # a range the question states: a filter, not a lift
+            rows = rows[self._in_range(query.within, rows)]
         report_scores = self._reports.scores(query.terms, query.translations)
         weight = self.TRANSLATED_REPORT_WEIGHT if query.translated else self.REPORT_WEIGHT
         scores = report_scores[self._report_of[rows]]
@@ -248,6 +254,16 @@ class SearchIndex:
         if query.fact is not None:
             scores *= np.where(self._states[query.fact][rows], 1 + self.FACT_BOOST, 1.0)
         return rows, scores
+
+    def _in_range(self, within: DateRange, rows: np.ndarray) -> np.ndarray:
+        """Which of `rows` belong to reports of meetings inside the range."""
+        day = self._meeting_day[rows]
+        inside = day > 0
+        if within.start is not None:
+            inside &= day >= within.start.toordinal()
+        if within.end is not None:
+            inside &= day <= within.end.toordinal()
+        return inside
 
     def _period_boost(self, period: Period, rows: np.ndarray) -> np.ndarray:
         """Score factors favouring reports from the meeting month or year the question names."""
