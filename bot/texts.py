@@ -65,6 +65,7 @@ class Texts:
     meeting_line: str
     no_meeting_in: str
     newest: str
+    meeting_button: str
 
 
 THAI = Texts(
@@ -132,6 +133,7 @@ THAI = Texts(
     meeting_line="{date} ({iso}): {count} เรื่อง",
     no_meeting_in="ไม่มีการประชุมคณะรัฐมนตรี {range}",
     newest="การประชุมล่าสุดที่บอทมี: {date}",
+    meeting_button="🗓 ประชุม {date}",
 )
 ENGLISH = Texts(
     found="Results for",
@@ -204,6 +206,7 @@ ENGLISH = Texts(
     meeting_line="{date} ({iso}): {count} items",
     no_meeting_in="No cabinet meeting {range}.",
     newest="The newest meeting the bot knows: {date}",
+    meeting_button="🗓 Meeting {date}",
 )
 
 

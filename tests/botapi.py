@@ -433,6 +433,8 @@ class FakeBotApi:
         self._handlers: dict[str, Handler] = {}
         self._files: dict[str, tuple[str, bytes]] = {}
         self._commands: dict[str, list[dict[str, Any]]] = {}
+        self._guest_queries: set[str] = set()
+        self._texts: dict[tuple[str, str], str] = {}
         self._webhook_url = ""
         #: Unexpected exceptions raised while handling requests (bugs in the fake or handlers).
         self.errors: list[BaseException] = []
@@ -450,6 +452,13 @@ class FakeBotApi:
             "answerCallbackQuery": lambda _p: True,
             "answerInlineQuery": lambda _p: True,
             "setMyCommands": self._set_my_commands,
+            "answerGuestQuery": self._answer_guest_query,
+            "setMyDescription": lambda p: self._set_text("description", p, 512),
+            "setMyShortDescription": lambda p: self._set_text("short_description", p, 120),
+            "getMyDescription": lambda p: {"description": self._get_text("description", p)},
+            "getMyShortDescription": lambda p: {
+                "short_description": self._get_text("short_description", p)
+            },
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "setWebhook": self._set_webhook,
@@ -1278,6 +1287,64 @@ class FakeBotApi:
     def _commands_key(params: dict[str, Any]) -> str:
         scope = params.get("scope") or {"type": "default"}
         return json.dumps([scope, params.get("language_code", "")], sort_keys=True)
+
+    def _answer_guest_query(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Bot API 10.0: the reply to a guest message, an inline result the caller's chat gets."""
+        query_id = params.get("guest_query_id")
+        result = params.get("result")
+        if not query_id or not isinstance(result, dict):
+            raise ApiError(400, "Bad Request: guest_query_id and result are required")
+        with self._cond:
+            if query_id not in self._guest_queries:
+                raise ApiError(400, "Bad Request: query is too old or query ID is invalid")
+            self._guest_queries.discard(query_id)
+        content = result.get("input_message_content") or {}
+        text = content.get("message_text", "")
+        if not isinstance(text, str) or not 1 <= len(text.encode("utf-16-le")) // 2 <= 4096:
+            raise ApiError(400, "Bad Request: message text is empty or too long")
+        return {"inline_message_id": f"guest-{query_id}"}
+
+    def _set_text(self, kind: str, params: dict[str, Any], limit: int) -> bool:
+        text = params.get(kind, "")
+        if not isinstance(text, str) or len(text) > limit:
+            raise ApiError(400, f"Bad Request: {kind} is too long")
+        with self._cond:
+            self._texts[(kind, params.get("language_code", ""))] = text
+        return True
+
+    def _get_text(self, kind: str, params: dict[str, Any]) -> str:
+        with self._cond:
+            return self._texts.get((kind, params.get("language_code", "")), "")
+
+    def push_guest_message(
+        self,
+        text: str,
+        user_id: int | None = None,
+        chat_id: int = -100777,
+        language_code: str = "th",
+    ) -> dict[str, Any]:
+        """Queue a ``guest_message`` update (Bot API 10.0): someone @mentioned the bot in a
+        chat it has not joined; the bot replies with answerGuestQuery."""
+        uid = self.default_user_id if user_id is None else user_id
+        user = self.user(uid, language_code=language_code)
+        chat = self.chat(chat_id, "supergroup")
+        with self._cond:
+            query_id = f"guest{next(self._query_ids)}"
+            self._guest_queries.add(query_id)
+        msg = {
+            "message_id": 1,
+            "from": user,
+            "chat": chat,
+            "date": int(time.time()),
+            "text": text,
+            "guest_query_id": query_id,
+            "guest_bot_caller_user": user,
+            "guest_bot_caller_chat": chat,
+        }
+        ents = auto_entities(text)
+        if ents:
+            msg["entities"] = ents
+        return self.push_update({"guest_message": msg})
 
     def _set_my_commands(self, params: dict[str, Any]) -> bool:
         commands = params.get("commands")

@@ -12,6 +12,7 @@ from bot.chat.app import build_application
 from bot.engine import Engine
 from tests.botapi import FakeBotApi
 from tests.telegram_fixtures import (
+    ADMIN_ID,
     USER_ID,
     bot_message_ids,
     buttons,
@@ -131,3 +132,74 @@ async def test_a_range_lists_its_meetings_each_a_button_to_its_items(
     meeting = (await fake.await_for("sendMessage", count=before + 1, timeout=5))[before]
     assert meeting.params["text"].startswith("<b>มติคณะรัฐมนตรี 19 พฤษภาคม 2563 (2020-05-19): 9")
     assert html_problems(text) == []
+
+
+# -- reach: guest mode, menus per scope, the bot's profile -----------------------------------
+
+
+async def test_a_guest_mention_in_a_chat_the_bot_never_joined_is_answered_once(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    fake.push_guest_message("@test_bot มติ ครม. ล่าสุด")
+    (meeting,) = await fake.await_for("answerGuestQuery", timeout=5)
+    fake.push_guest_message("@test_bot ร่างพระราชกำหนดเรือไทย", language_code="en")
+    answers = await fake.await_for("answerGuestQuery", count=2, timeout=5)
+
+    for call in answers:
+        assert call.ok and call.params["guest_query_id"].startswith("guest")
+        text = call.params["result"]["input_message_content"]["message_text"]
+        assert call.params["result"]["input_message_content"]["parse_mode"] == "HTML"
+        assert html_problems(text) == []
+    listing = meeting.params["result"]["input_message_content"]["message_text"]
+    assert listing.startswith("<b>มติคณะรัฐมนตรี 9 กันยายน 2567 (2024-09-09): 4 เรื่อง")
+    found = answers[1].params["result"]["input_message_content"]["message_text"]
+    assert "ร่างพระราชกำหนดเรือไทย" in found and "23 พฤษภาคม 2560" in found
+    assert not fake.calls("sendMessage")  # the bot is in no chat to send to
+
+
+async def test_menus_per_scope_and_the_profile_in_both_languages(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    assert bot.post_init is not None
+    await bot.post_init(bot)  # run_polling calls it; here the test starts polling by hand
+    menus = {
+        (call.params.get("scope", {}).get("chat_id"), call.params.get("language_code")): [
+            command["command"] for command in call.params["commands"]
+        ]
+        for call in fake.calls("setMyCommands")
+    }
+    assert menus[(None, None)] == menus[(None, "th")] == ["ask", "latest", "meeting", "help"]
+    assert menus[(ADMIN_ID, None)] == ["ask", "latest", "meeting", "help", "reload", "stats"]
+    assert menus[(ADMIN_ID, "th")][-2:] == ["reload", "stats"]
+    assert "thaigov.go.th" in (await bot.bot.get_my_description()).description
+    thai = await bot.bot.get_my_short_description(language_code="th")
+    assert thai.short_description == "ค้นมติ ครม. พร้อมข้อความอ้างอิง"
+
+
+# -- from a citation to its meeting ----------------------------------------------------------
+
+
+async def test_an_excerpts_meeting_button_lists_that_meetings_items(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    answer = await exchange(fake, "ร่างพระราชกำหนดเรือไทย")
+    (meeting,) = [b for b in buttons(answer) if b["text"].startswith("🗓")]
+    assert meeting["text"] == "🗓 ประชุม 2017-05-23"
+    assert len(meeting["callback_data"].encode()) <= 64
+    (message_id,) = bot_message_ids(fake, USER_ID)
+    before = len(sent(fake))
+    await press(fake, meeting["callback_data"], message_id)
+    listing = (await fake.await_for("sendMessage", count=before + 1, timeout=5))[before]
+    assert listing.params["text"].startswith("<b>มติคณะรัฐมนตรี 23 พฤษภาคม 2560 (2017-05-23): 20")
+
+
+async def test_an_inline_results_meeting_link_opens_the_meetings_items(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    fake.push_inline_query("ร่างพระราชกำหนดเรือไทย")
+    (inline,) = await fake.await_for("answerInlineQuery", timeout=5)
+    first = inline.params["results"][0]
+    (link,) = [b for row in first["reply_markup"]["inline_keyboard"] for b in row]
+    assert link["url"] == "https://t.me/test_bot?start=m20170523"
+    started = (await exchange(fake, "/start m20170523", language_code="en")).params["text"]
+    assert started.startswith("<b>Cabinet meeting of 23 May 2017 (2017-05-23): 20 items")

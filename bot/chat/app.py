@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import LinkPreviewOptions, Message, MessageEntity
+from telegram import BotCommandScopeChat, LinkPreviewOptions, Message, MessageEntity
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -30,10 +30,12 @@ from bot.chat.handlers import (
     ask_command,
     expired_button,
     full_passage,
+    guest_question,
     help_command,
     inline_query,
     latest_command,
     meeting_command,
+    meeting_of,
     meeting_page,
     more_results,
     not_text,
@@ -45,7 +47,16 @@ from bot.chat.handlers import (
 from bot.chat.lanes import Lanes
 from bot.chat.meetings import MeetingPage, OpenItem
 from bot.chat.pacing import rate_limiter
-from bot.chat.replies import COMMANDS, RECENT_ANSWERS, SHARED, FullPassage, MorePage
+from bot.chat.replies import (
+    ADMIN_COMMANDS,
+    COMMANDS,
+    DESCRIPTIONS,
+    RECENT_ANSWERS,
+    SHARED,
+    FullPassage,
+    MeetingOf,
+    MorePage,
+)
 from bot.chat.throttle import Throttle
 from bot.config import Settings, SettingsError
 from bot.engine import Engine
@@ -70,9 +81,19 @@ class AddressedToBot(filters.MessageFilter):
 
 
 async def post_init(application: Application) -> None:
-    """Register the command menu in English (the default) and Thai."""
+    """Register the command menus in English (the default) and Thai: everyone's, and each
+    admin's own with /reload and /stats; and the bot's description and short description."""
+    bot = application.bot
+    admins = application.bot_data[SHARED].admins
     for language, commands in COMMANDS.items():
-        await application.bot.set_my_commands(commands, language_code=language)
+        await bot.set_my_commands(commands, language_code=language)
+        for admin in sorted(admins):
+            scope = BotCommandScopeChat(admin)
+            extra = ADMIN_COMMANDS[language]
+            await bot.set_my_commands([*commands, *extra], scope=scope, language_code=language)
+        description, short = DESCRIPTIONS[language]
+        await bot.set_my_description(description, language_code=language)
+        await bot.set_my_short_description(short, language_code=language)
 
 
 def api_urls(base: str) -> tuple[str, str]:
@@ -125,6 +146,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     private = filters.ChatType.PRIVATE & new
     groups = filters.ChatType.GROUPS & new
     question = filters.TEXT & ~filters.COMMAND
+    # Guest mode first: a guest message also looks like a group message to the filters below.
+    application.add_handler(MessageHandler(filters.UpdateType.GUEST_MESSAGE, guest_question))
     application.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
     application.add_handler(CommandHandler("ask", ask_command, filters=new))
     application.add_handler(CommandHandler("latest", latest_command, filters=new))
@@ -144,6 +167,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.add_handler(CallbackQueryHandler(full_passage, pattern=FullPassage))
     application.add_handler(CallbackQueryHandler(meeting_page, pattern=MeetingPage))
     application.add_handler(CallbackQueryHandler(open_item, pattern=OpenItem))
+    application.add_handler(CallbackQueryHandler(meeting_of, pattern=MeetingOf))
     application.add_handler(CallbackQueryHandler(expired_button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(on_error)

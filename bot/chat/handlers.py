@@ -29,9 +29,12 @@ from bot.chat.replies import (
     INLINE_TOTAL,
     MAX_QUESTION_CHARS,
     FullPassage,
+    MeetingOf,
     MorePage,
     Reply,
     answer_reply,
+    day_of_start,
+    guest_result,
     inline_results,
     passage_reply,
     reload_report,
@@ -129,7 +132,13 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
 
 @throttled
 async def help_command(update: Update, context: BotContext) -> None:
-    """Say what the bot does, with example questions, in the user's language."""
+    """Say what the bot does, with example questions, in the user's language; `/start
+    m20211012` (an inline result's meeting link) lists that meeting's items instead."""
+    day = day_of_start(context.args[0]) if context.args else None
+    if day is not None and update.effective_message:
+        listing = context.shared.engine.agenda.listing(Asked(day), _user_language(update))
+        await send(update.effective_message, listing_reply(listing))
+        return
     if update.effective_message:
         texts = texts_for_user(update.effective_user)
         username = html.escape(context.bot.username)
@@ -201,6 +210,18 @@ async def meeting_page(update: Update, context: BotContext) -> None:
         await query.answer()
         if isinstance(query.message, Message):
             await send(query.message, listing_reply(query.data.listing, query.data.start))
+
+
+@throttled
+async def meeting_of(update: Update, context: BotContext) -> None:
+    """The items of an excerpt's meeting (its 🗓 button: a MeetingOf)."""
+    query = update.callback_query
+    if query is not None and isinstance(query.data, MeetingOf):
+        await query.answer()
+        if isinstance(query.message, Message):
+            request = Asked(query.data.day)
+            listing = context.shared.engine.agenda.listing(request, query.data.language)
+            await send(query.message, listing_reply(listing))
 
 
 @throttled
@@ -277,10 +298,31 @@ async def inline_query(update: Update, context: BotContext) -> None:
         return
     start = int(query.offset) if query.offset.isdecimal() and len(query.offset) < 4 else 0
     answer = await context.shared.engine.answer(question, min(start + INLINE_PAGE, INLINE_TOTAL))
-    results, next_offset = inline_results(answer, start)
+    results, next_offset = inline_results(answer, start, context.bot.username)
     await query.answer(
         results, cache_time=INLINE_CACHE_SECONDS, is_personal=False, next_offset=next_offset
     )
+
+
+@throttled
+async def guest_question(update: Update, context: BotContext) -> None:
+    """Answer an @mention in a chat the bot has not joined (guest mode, Bot API 10.0): one
+    reply, as the first page of the answer or the meeting asked for."""
+    message = update.guest_message
+    if message is None or not message.text:
+        return
+    question = " ".join(without_mention(message.text, context.bot.username).split())
+    state = context.shared
+    if not question or len(question) > MAX_QUESTION_CHARS:
+        texts = texts_for_user(update.effective_user)
+        reply = Reply(texts.ask_usage, texts.ask_usage)
+    elif (listing := state.engine.listing(question)) is not None:
+        reply = listing_reply(listing)
+    else:
+        async with state.searches:
+            answer = await state.engine.answer(question, state.page_size)
+        reply = answer_reply(answer, 0, state.page_size)
+    await message.answer_guest_query(guest_result(question, reply))
 
 
 async def reload(update: Update, context: BotContext) -> None:

@@ -13,7 +13,7 @@ import html
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from telegram import (
     BotCommand,
@@ -36,6 +36,7 @@ from bot.render import (
     to_text,
     words_for,
 )
+from bot.text import Language
 from bot.texts import Texts, texts_for
 
 MAX_QUESTION_CHARS = 1000  # longer text is a pasted document, not a question
@@ -65,6 +66,32 @@ COMMANDS = {
         BotCommand("meeting", "เรื่องของการประชุม ครม. วันที่ระบุ เช่น /meeting 12 ต.ค. 64"),
         BotCommand("help", "วิธีใช้บอท"),
     ],
+}
+# What an admin's own chat adds to the menu.
+ADMIN_COMMANDS = {
+    None: [
+        BotCommand("reload", "Rebuild the index from the corpus folder"),
+        BotCommand("stats", "Index size, freshness and answer times"),
+    ],
+    "th": [
+        BotCommand("reload", "สร้างดัชนีใหม่จากโฟลเดอร์รายงาน"),
+        BotCommand("stats", "ขนาดดัชนี ความใหม่ และเวลาตอบ"),
+    ],
+}
+# The bot's profile texts (setMyDescription, setMyShortDescription), per language.
+DESCRIPTIONS = {
+    None: (
+        "Ask in Thai or English about Thai cabinet decisions (the cabinet meeting summaries of"
+        " thaigov.go.th) and get cited excerpts: item, section, meeting date and link. /latest"
+        " lists the newest meeting's items, /meeting a day's.",
+        "Thai cabinet decisions, answered with cited excerpts.",
+    ),
+    "th": (
+        "ถามเกี่ยวกับมติการประชุมคณะรัฐมนตรี (สรุปข่าวการประชุม ครม. จาก thaigov.go.th)"
+        " เป็นภาษาไทยหรืออังกฤษ ได้คำตอบพร้อมข้อความอ้างอิง เรื่องที่ ข้อ วันที่ประชุม และลิงก์"
+        " /latest ดูเรื่องของการประชุมล่าสุด /meeting ดูของวันที่ระบุ",
+        "ค้นมติ ครม. พร้อมข้อความอ้างอิง",
+    ),
 }
 
 
@@ -107,6 +134,49 @@ class FullPassage:
     number: int
 
 
+@dataclass(frozen=True, slots=True)
+class MeetingOf:
+    """What an excerpt's meeting button carries: the meeting's day, and the reply's language
+    (the index answering when it is pressed lists the items)."""
+
+    day: date
+    language: Language
+
+
+START_PREFIX = "m"  # /start m20211012: the deep link of a meeting (from inline results)
+
+
+def start_link(username: str, day: date) -> str:
+    """The t.me link that opens the bot on a meeting's items (`/start m20211012`)."""
+    return f"https://t.me/{username}?start={START_PREFIX}{day:%Y%m%d}"
+
+
+def day_of_start(payload: str) -> date | None:
+    """The meeting day of a /start payload made by start_link, if it is one."""
+    if len(payload) != 9 or not payload.startswith(START_PREFIX) or not payload[1:].isdigit():
+        return None
+    try:
+        return date(int(payload[1:5]), int(payload[5:7]), int(payload[7:9]))
+    except ValueError:
+        return None
+
+
+def meeting_buttons(
+    days: list[date], language: Language, username: str | None = None
+) -> list[InlineKeyboardButton]:
+    """A button per meeting (oldest first as given): a MeetingOf in chats, a deep link
+    (`username` given) where there is no chat to reply in (inline results)."""
+    label = texts_for(language).meeting_button
+    buttons = []
+    for day in dict.fromkeys(days):
+        text = label.format(date=day.isoformat())
+        if username:
+            buttons.append(InlineKeyboardButton(text, url=start_link(username, day)))
+        else:
+            buttons.append(InlineKeyboardButton(text, callback_data=MeetingOf(day, language)))
+    return buttons
+
+
 def _is_web_url(url: str | None) -> bool:
     return bool(url) and str(url).startswith(("https://", "http://"))
 
@@ -145,7 +215,9 @@ def answer_reply(answer: Answer, start: int, count: int) -> Reply:
     sources = [
         InlineKeyboardButton(texts.source.format(number=n), url=url) for url, n in urls.items()
     ]
-    rows = _rows(passages, 2) + _rows(sources, 2)
+    days = [e.citation.meeting_date for e in page.excerpts if e.citation.item_no is not None]
+    meetings = meeting_buttons([day for day in days if day], answer.language)
+    rows = _rows(passages, 2) + _rows(sources, 2) + _rows(meetings, 2)
     if start + shown < len(answer.excerpts) or (answer.more and shown):
         more = MorePage(answer, start + shown)
         rows.append([InlineKeyboardButton(texts.more, callback_data=more)])
@@ -169,10 +241,16 @@ def passage_reply(answer: Answer, index: int) -> Reply:
         url, link = None, ""  # a link longer than the passage it cites is left out
     head = f"<b>{html.escape(title, quote=False)}</b>\n<i>{html.escape(where, quote=False)}</i>"
     passage = excerpt.passage.text
-    page = f"{head}\n<blockquote>{html.escape(passage, quote=False)}</blockquote>{link}"
+
+    def laid_out(text: str) -> str:  # a long passage folds (an expandable quote)
+        return (
+            f"{head}\n<blockquote expandable>{html.escape(text, quote=False)}</blockquote>{link}"
+        )
+
+    page = laid_out(passage)
     while telegram_length(page) > TELEGRAM_LIMIT and len(passage) > 1:  # long ones are cut
         passage = shorten(passage, len(passage) * 9 // 10)
-        page = f"{head}\n<blockquote>{html.escape(passage, quote=False)}</blockquote>{link}"
+        page = laid_out(passage)
     plain = "\n".join([title, where, passage, *([url] if url else [])])
     source = texts_for_answer(answer).source.format(number=index + 1)
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(source, url=url)]]) if url else None
@@ -185,9 +263,10 @@ def result_id(question: str, rank: int) -> str:
 
 
 def inline_results(
-    answer: Answer, start: int
+    answer: Answer, start: int, username: str | None = None
 ) -> tuple[list[InlineQueryResultArticle], str | None]:
-    """One page of inline results from `start`, and the next page's offset (None at the end).
+    """One page of inline results from `start`, and the next page's offset (None at the end);
+    with the bot's `username`, each meeting item's result links to its meeting's items.
 
     None, not "": PTB 22.8's ExtBot with Defaults sends an empty-string parameter as "[]"
     (it takes "" for an empty list of poll options), which Telegram would read as an offset.
@@ -206,15 +285,25 @@ def inline_results(
         excerpt = answer.excerpts[rank]
         citation = excerpt.citation
         cited = to_html(answer.page(rank, 1), first_number=rank + 1)
+        day = citation.meeting_date if citation.item_no is not None else None
+        link = meeting_buttons([day], answer.language, username) if day and username else []
         results.append(
             InlineQueryResultArticle(
                 result_id(answer.question, rank),
                 f"{shorten(citation.title, 60)} · {section_label(citation, words)}",
                 InputTextMessageContent(cited, parse_mode=ParseMode.HTML),
+                reply_markup=InlineKeyboardMarkup([link]) if link else None,
                 description=shorten(excerpt.text, 120),
             )
         )
     return results, (str(end) if more and end < INLINE_TOTAL else None)
+
+
+def guest_result(question: str, reply: Reply) -> InlineQueryResultArticle:
+    """A reply to a guest message (guest mode): the message the caller's chat gets, as an
+    inline result (its buttons, which need the bot in the chat, left out)."""
+    content = InputTextMessageContent(reply.html, parse_mode=ParseMode.HTML)
+    return InlineQueryResultArticle(result_id(question, 0), shorten(question, 60) or "?", content)
 
 
 def reload_report(done: Reload, texts: Texts) -> str:
