@@ -203,3 +203,20 @@ async def test_an_inline_results_meeting_link_opens_the_meetings_items(
     assert link["url"] == "https://t.me/test_bot?start=m20170523"
     started = (await exchange(fake, "/start m20170523", language_code="en")).params["text"]
     assert started.startswith("<b>Cabinet meeting of 23 May 2017 (2017-05-23): 20 items")
+
+
+async def test_inline_a_meeting_gives_its_list_then_its_items(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    fake.push_inline_query("ครม. 23 พ.ค. 60")
+    (first,) = await fake.await_for("answerInlineQuery", timeout=5)
+    results = first.params["results"]
+    assert len(results) == 10 and first.params["next_offset"] == "10"
+    listing = results[0]["input_message_content"]["message_text"]
+    assert listing.startswith("<b>มติคณะรัฐมนตรี 23 พฤษภาคม 2560 (2017-05-23): 20 เรื่อง")
+    item = results[1]["input_message_content"]["message_text"]
+    assert "<i>เรื่องที่ 1 (กฎหมาย) · 23 พฤษภาคม 2560 (2017-05-23)</i>" in item
+    assert len({r["id"] for r in results}) == 10
+    fake.push_inline_query("ครม. 23 พ.ค. 60", offset="20")
+    calls = await fake.await_for("answerInlineQuery", count=2, timeout=5)
+    assert len(calls[1].params["results"]) == 1 and "next_offset" not in calls[1].params

@@ -21,7 +21,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from bot.agenda import ITEM, Asked, find_date
 from bot.answer import Answer, shorten
 from bot.chat.context import BotContext
-from bot.chat.meetings import MeetingPage, OpenItem, item_reply, listing_reply
+from bot.chat.meetings import MeetingPage, OpenItem, item_reply, listing_reply, listing_results
 from bot.chat.replies import (
     INLINE_CACHE_SECONDS,
     INLINE_HINT_CACHE_SECONDS,
@@ -297,8 +297,13 @@ async def inline_query(update: Update, context: BotContext) -> None:
         await query.answer([], cache_time=INLINE_HINT_CACHE_SECONDS, button=hint)
         return
     start = int(query.offset) if query.offset.isdecimal() and len(query.offset) < 4 else 0
-    answer = await context.shared.engine.answer(question, min(start + INLINE_PAGE, INLINE_TOTAL))
-    results, next_offset = inline_results(answer, start, context.bot.username)
+    listing = context.shared.engine.listing(question)
+    if listing is not None:  # a meeting asked for: its list, then its items
+        results, next_offset = listing_results(listing, start)
+    else:
+        count = min(start + INLINE_PAGE, INLINE_TOTAL)
+        answer = await context.shared.engine.answer(question, count)
+        results, next_offset = inline_results(answer, start, context.bot.username)
     await query.answer(
         results, cache_time=INLINE_CACHE_SECONDS, is_personal=False, next_offset=next_offset
     )

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+from telegram.constants import ParseMode
 
 from bot.agenda import Asked, Listing
-from bot.chat.replies import Reply
+from bot.answer import shorten
+from bot.chat.replies import INLINE_PAGE, INLINE_TOTAL, Reply, result_id
 from bot.render import TELEGRAM_LIMIT, telegram_length
-from bot.render_agenda import item_html, item_text, listing_html, listing_text
+from bot.render_agenda import heading_label, item_html, item_text, listing_html, listing_text
 from bot.reports import Report
 from bot.text import Language
 from bot.texts import texts_for
@@ -87,3 +94,35 @@ def item_reply(report: Report, language: Language) -> Reply:
     """One item opened: title, number, section, meeting date, its opening and its link."""
     words = texts_for(language)
     return Reply(item_html(report, words), item_text(report, words))
+
+
+def listing_results(
+    listing: Listing, start: int
+) -> tuple[list[InlineQueryResultArticle], str | None]:
+    """Inline results for a meeting asked for: the list first, then each item (posting it
+    cited), 10 a page up to 50; a range's meetings or a day without one as one result."""
+    words = texts_for(listing.language)
+    first = listing_reply(listing)
+    title = first.text.split("\n", 1)[0]
+    head = InlineQueryResultArticle(
+        result_id(title, -1),
+        shorten(title, 60),
+        InputTextMessageContent(first.html, parse_mode=ParseMode.HTML),
+    )
+    meeting = listing.meeting
+    if meeting is None or listing.asked.within is not None or listing.asked.item is not None:
+        return ([head] if start == 0 else []), None
+    results = [head] + [
+        InlineQueryResultArticle(
+            result_id(title, report.item_no or 0),
+            shorten(f"{report.item_no}. {report.title}", 60),
+            InputTextMessageContent(
+                item_reply(report, listing.language).html, parse_mode=ParseMode.HTML
+            ),
+            description=heading_label(report, words),
+        )
+        for report in meeting.items
+    ]
+    results = results[:INLINE_TOTAL]
+    end = min(start + INLINE_PAGE, len(results))
+    return results[start:end], (str(end) if end < len(results) else None)
