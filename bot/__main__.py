@@ -28,6 +28,7 @@ from bot.evaluate import (
     summarize,
     table,
 )
+from bot.evaluate_listings import is_listing, parse_listing, score, summary_table
 from bot.index import SearchIndex
 from bot.index.build import build, from_reports
 from bot.render import to_text
@@ -142,6 +143,9 @@ def _eval_set(args: argparse.Namespace) -> tuple[SearchIndex, list[Question]]:
 
 def command_eval(args: argparse.Namespace) -> int:
     """Evaluate a question file and print the metrics table and a JSON summary line."""
+    records = _question_records(args.questions)
+    if records and is_listing(records[0]):
+        return _eval_listings(args, records)
     index, questions = _eval_set(args)
     outcomes = run(index, questions, k=args.k)
     if args.out:
@@ -151,6 +155,27 @@ def command_eval(args: argparse.Namespace) -> int:
     summary = summarize(outcomes, by_kind=args.by_kind)
     print(table(summary))
     print(json.dumps({"set": args.questions.name, "passages": len(index), **summary}))
+    return 0
+
+
+def _eval_listings(args: argparse.Namespace, records: list[dict[str, Any]]) -> int:
+    """Questions asking for meetings, scored by the items their replies list."""
+    try:
+        questions = [parse_listing(record) for record in records]
+    except QuestionFormatError as error:
+        raise SystemExit(f"{args.questions}: {error}") from None
+    questions = [q for q in questions if not args.half or q.half == args.half][: args.limit]
+    index = load_index(_corpus_paths(args.corpus))
+    scored = score(Agenda.of(index.reports.values()), questions)
+    print(summary_table(scored))
+    n = len(scored) or 1
+    summary = {
+        "questions": len(scored),
+        "listed": round(sum(s.listed for s in scored) / n, 4),
+        "precision": round(sum(s.precision for s in scored) / n, 4),
+        "recall": round(sum(s.recall for s in scored) / n, 4),
+    }
+    print(json.dumps({"set": args.questions.name, **summary}))
     return 0
 
 

@@ -42,7 +42,8 @@ LISTING_WORDS = frozenset(
     ครั้ง ครั้งที่ สัปดาห์ ที่แล้ว ข่าว การประชุม approve approved approval pass passed decision
     resolution item agenda summary list happen happened discuss discussed consider considered
     news week date day ระหว่าง ถึง จนถึง ตั้งแต่ หลัง หลังจาก ก่อน ใน ช่วง ตลอด เดือน ปี แล้ว
-    ผ่าน นี้ since between from until before after during prior month year last""".split()
+    ผ่าน นี้ since between from until before after during prior month year last ไทย รัฐบาล
+    thai thailand government""".split()
 )
 _ENGLISH_MONTH = {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, start=1)}
 _ENGLISH_MONTH |= {name[:3].lower(): n for name, n in list(_ENGLISH_MONTH.items())}
@@ -185,9 +186,16 @@ def asked(question: str, today: date | None = None) -> Asked | None:
 
 def _says_something(term: str) -> bool:
     """Whether a term of a request names a topic (not a date, a range or a listing word)."""
-    if information(term) == 0 or term in LISTING_WORDS or term.isdigit():
+    if _saying_nothing(term) or term.isdigit() or term in _MONTH_TERMS:
         return False
-    return term not in _MONTH_TERMS
+    # A word the segmenter kept whole may be two that say nothing (มีเรื่อง: มี, เรื่อง).
+    return not any(
+        _saying_nothing(term[:cut]) and _saying_nothing(term[cut:]) for cut in range(1, len(term))
+    )
+
+
+def _saying_nothing(term: str) -> bool:
+    return information(term) == 0 or term in LISTING_WORDS
 
 
 def listing_for(agenda: Agenda, question: str) -> Listing | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from bot.answer import ask
 from bot.chat.meetings import MEETING_PAGE, listing_reply
 from bot.config import default_cache_dir
 from bot.daterange import DateRange, find_range
+from bot.evaluate_listings import parse_listing, score
 from bot.index import SearchIndex
 from bot.index.build import load_or_build
 from bot.render import TELEGRAM_LIMIT, telegram_length, to_text
@@ -170,3 +172,14 @@ def test_every_result_of_a_ranged_question_falls_inside_the_range(
     answer = ask(index, question)
     assert answer.found and answer.within == query.within
     assert to_text(answer).splitlines()[1].startswith(("เฉพาะการประชุม", "Meetings"))
+
+
+def test_the_meetings_question_set_lists_what_it_should(archive_agenda: Agenda) -> None:
+    """tests/data/eval/meetings.jsonl, scored by the items each reply lists (its held-out half
+    here; both halves are in the README)."""
+    lines = (PROJECT / "tests" / "data" / "eval" / "meetings.jsonl").read_text(encoding="utf-8")
+    questions = [parse_listing(json.loads(line)) for line in lines.splitlines() if line]
+    scored = score(archive_agenda, [q for q in questions if q.half == "heldout"])
+    assert len(scored) == 11
+    assert sum(s.recall for s in scored) / len(scored) >= 0.9  # 1.0 measured
+    assert sum(s.precision for s in scored) / len(scored) >= 0.9  # 1.0 measured
