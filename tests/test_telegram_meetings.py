@@ -13,6 +13,7 @@ from bot.engine import Engine
 from tests.botapi import FakeBotApi
 from tests.telegram_fixtures import (
     ADMIN_ID,
+    GROUP_ID,
     USER_ID,
     bot_message_ids,
     buttons,
@@ -220,3 +221,16 @@ async def test_inline_a_meeting_gives_its_list_then_its_items(
     fake.push_inline_query("ครม. 23 พ.ค. 60", offset="20")
     calls = await fake.await_for("answerInlineQuery", count=2, timeout=5)
     assert len(calls[1].params["results"]) == 1 and "next_offset" not in calls[1].params
+
+
+async def test_meetings_in_a_group(fake: FakeBotApi, bot: Application) -> None:
+    group = {"chat_type": "supergroup", "chat_id": GROUP_ID}
+    latest = await exchange(fake, "/latest@test_bot", **group)
+    asked = await exchange(fake, "/ask ครม. 19 พ.ค. 63 อนุมัติอะไรบ้าง", **group)
+    mention = await exchange(fake, "@test_bot cabinet decisions on 19 May 2020", **group)
+
+    assert latest.params["chat_id"] == GROUP_ID
+    assert latest.params["text"].startswith("<b>มติคณะรัฐมนตรี 9 กันยายน 2567 (2024-09-09)")
+    assert asked.params["text"].startswith("<b>มติคณะรัฐมนตรี 19 พฤษภาคม 2563 (2020-05-19): 9")
+    assert mention.params["text"].startswith("<b>Cabinet meeting of 19 May 2020 (2020-05-19)")
+    assert len(sent(fake, GROUP_ID)) == 3
