@@ -84,6 +84,7 @@ class Answer:
     more: bool = False
     results: Results | None = field(default=None, repr=False, compare=False)
     within: DateRange | None = None  # the meeting dates the question restricted itself to
+    proposer: str | None = None  # the proposer it restricted itself to
 
     @property
     def found(self) -> bool:
@@ -327,7 +328,14 @@ class Results:
         when the hits do not answer the question; `more` when another excerpt follows them."""
         language = detect_language(self.question)
         if not self.found:
-            return Answer(self.question, language, (), self.query.terms, within=self.query.within)
+            return Answer(
+                self.question,
+                language,
+                (),
+                self.query.terms,
+                within=self.query.within,
+                proposer=self.query.proposer,
+            )
         count = min(count, PAGED)
         composed = list(itertools.islice(self._excerpts(), max(count, 0) + (count < PAGED)))
         return Answer(
@@ -340,6 +348,7 @@ class Results:
             more=len(composed) > count,
             results=self,
             within=self.query.within,
+            proposer=self.query.proposer,
         )
 
 

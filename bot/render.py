@@ -106,10 +106,14 @@ def translation_line(answer: Answer, words: Texts) -> str:
 
 
 def within_line(answer: Answer, words: Texts) -> str:
-    """The range of meeting dates the question restricted itself to ("" when none)."""
-    if answer.within is None:
-        return ""
-    return words.within.format(range=answer.within.describe(answer.language))
+    """The range of meeting dates and the proposer the question restricted itself to ("" when
+    neither)."""
+    lines = []
+    if answer.within is not None:
+        lines.append(words.within.format(range=answer.within.describe(answer.language)))
+    if answer.proposer is not None:
+        lines.append(words.proposed_by.format(name=answer.proposer))
+    return "\n".join(lines)
 
 
 def _html_header(answer: Answer, words: Texts) -> str:

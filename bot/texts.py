@@ -66,6 +66,7 @@ class Texts:
     no_meeting_in: str
     newest: str
     meeting_button: str
+    proposed_by: str
 
 
 THAI = Texts(
@@ -134,6 +135,7 @@ THAI = Texts(
     no_meeting_in="ไม่มีการประชุมคณะรัฐมนตรี {range}",
     newest="การประชุมล่าสุดที่บอทมี: {date}",
     meeting_button="🗓 ประชุม {date}",
+    proposed_by="เฉพาะเรื่องที่{name}เสนอ",
 )
 ENGLISH = Texts(
     found="Results for",
@@ -207,6 +209,7 @@ ENGLISH = Texts(
     no_meeting_in="No cabinet meeting {range}.",
     newest="The newest meeting the bot knows: {date}",
     meeting_button="🗓 Meeting {date}",
+    proposed_by="Proposed by {name} only",
 )
 
 

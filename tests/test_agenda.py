@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from bot.agencies import asked_proposer, proposer
 from bot.agenda import Agenda, Asked, asked, find_date, listing_for
 from bot.answer import ask
 from bot.chat.meetings import MEETING_PAGE, listing_reply
@@ -183,3 +184,34 @@ def test_the_meetings_question_set_lists_what_it_should(archive_agenda: Agenda) 
     assert len(scored) == 11
     assert sum(s.recall for s in scored) / len(scored) >= 0.9  # 1.0 measured
     assert sum(s.precision for s in scored) / len(scored) >= 0.9  # 1.0 measured
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("โครงการที่กระทรวงคมนาคมเสนอปี 2566", "กระทรวงคมนาคม"),
+        ("เรื่องที่กระทรวงการคลังเป็นผู้เสนอ", "กระทรวงการคลัง"),
+        ("soft loans proposed by the Ministry of Finance in 2021", "กระทรวงการคลัง"),
+        ("what did the Ministry of Transport propose about rail?", "กระทรวงคมนาคม"),
+        ("รถไฟทางคู่", None),
+        ("การประชุมครั้งนี้เสนออะไร", None),  # การ... is not a proposer's name
+    ],
+)
+def test_the_proposer_a_question_names(question: str, name: str | None) -> None:
+    assert asked_proposer(question) == name
+
+
+def test_a_proposer_is_read_from_the_items_own_words() -> None:
+    assert proposer("คณะรัฐมนตรีมีมติอนุมัติ ตามที่กระทรวงคมนาคม (คค.) เสนอ") == "กระทรวงคมนาคม"
+    assert proposer("คณะรัฐมนตรีรับทราบรายงาน") == ""
+
+
+def test_every_hit_of_a_question_naming_a_proposer_is_that_proposers(
+    archive: SearchIndex,
+) -> None:
+    question = "โครงการรถไฟที่กระทรวงคมนาคมเสนอ"
+    hits = archive.search(archive.analyze(question), k=200)
+    assert len(hits) == 200
+    assert all("กระทรวงคมนาคม" in proposer(hit.report.text) for hit in hits)
+    answer = ask(archive, question)
+    assert answer.found and "เฉพาะเรื่องที่กระทรวงคมนาคมเสนอ" in to_text(answer).splitlines()[1]

@@ -49,6 +49,7 @@ QUERY_TIME = (
     "rarity.py",
     "spelling.py",
     "daterange.py",
+    "agencies.py",
     "index/query.py",
     "index/coverage.py",
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import text
+from bot.agencies import asked_proposer
 from bot.daterange import DateRange, find_range
 from bot.facts import Fact, asked_fact, asking_words
 from bot.index.postings import Postings
@@ -79,6 +80,7 @@ class Query:
     fact: Fact | None = None
     corrections: tuple[tuple[str, str], ...] = ()  # (as written, as searched) for typos
     within: DateRange | None = None  # the meeting dates the question restricts itself to
+    proposer: str | None = None  # the proposer it restricts itself to (bot.agencies)
 
 
 def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
@@ -264,4 +266,5 @@ class QueryReader:
             asked_fact(question),
             tuple(corrections),
             find_range(written_out, date.today()),
+            asked_proposer(written_out),
         )

@@ -1,0 +1,66 @@
+"""Who proposed an item, and the proposer a question restricts itself to.
+
+Nearly every cabinet item says who brought it: "คณะรัฐมนตรีมีมติ ... ตามที่กระทรวงคมนาคม (คค.)
+เสนอ". A question that names a proposer ("ที่กระทรวงคมนาคมเสนอ", "proposed by the Ministry of
+Finance") keeps to the items that proposer brought: a filter, like a range of dates.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_PROPOSED = re.compile(r"ตามที่\s*([^\n]{2,150}?)\s*เสนอ")
+_BRACKETS = re.compile(r"\s*\([^)]*\)")
+_BODIES = "กระทรวง|สำนักงาน|สำนัก|กรม|คณะกรรมการ|ธนาคาร|กองทุน|สถาบัน|กรุงเทพมหานคร"
+_ASKED_THAI = re.compile(rf"((?:{_BODIES})[^\s]{{2,60}}?)\s*(?:เป็นผู้)?เสนอ")
+# Where a proposer's name may begin: after a space, or after ที่ / ซึ่ง / โดย / จาก.
+_BEFORE_NAME = ("ที่", "ซึ่ง", "โดย", "จาก")
+_ASKED_ENGLISH = re.compile(
+    r"(?:proposed|submitted|brought|put forward)\s+by\s+(?:the\s+)?([a-z][a-z ,&'-]{3,80}?)"
+    r"(?=\s+(?:in|on|since|from|between|before|after|about|for)\b|[?.!,]|$)",
+    re.IGNORECASE,
+)
+_ENGLISH_SUBJECT = re.compile(
+    r"\b((?:ministry|office|department|bureau) of [a-z ,&'-]{3,60}?)\s+"
+    r"(?:propose[sd]?|submit(?:s|ted)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _plain(name: str) -> str:
+    """A proposer's name without abbreviations in brackets or spaces: กระทรวงการคลัง."""
+    return "".join(_BRACKETS.sub("", name).split())
+
+
+def proposer(text: str) -> str:
+    """Who proposed a report, as its text says ("" when it does not say)."""
+    match = _PROPOSED.search(text)
+    return _plain(match[1]) if match else ""
+
+
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, str]:
+    """English names of ministries and agencies -> the Thai name (the glossary's first)."""
+    names = {}
+    glossary = resources.files("bot") / "data" / "glossary.tsv"
+    for line in glossary.read_text(encoding="utf-8").splitlines():
+        english, _, thai = line.partition("\t")
+        if thai and not english.startswith("#") and " " in english.strip():
+            first = thai.split("|")[0]
+            if first.startswith(tuple(_BODIES.split("|"))):
+                names[english.strip().lower()] = _plain(first)
+    return names
+
+
+def asked_proposer(question: str) -> str | None:
+    """The proposer a question names (its Thai name), if it names one."""
+    for match in _ASKED_THAI.finditer(question):
+        before = question[: match.start()]
+        if not before or before[-1].isspace() or before.endswith(_BEFORE_NAME):
+            return _plain(match[1])
+    for pattern in (_ASKED_ENGLISH, _ENGLISH_SUBJECT):
+        if match := pattern.search(question):
+            return english_names().get(" ".join(match[1].lower().split()))
+    return None
