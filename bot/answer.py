@@ -37,6 +37,7 @@ MAX_SENTENCES = 3
 EXCERPT_CHARS = 600  # sentences are added, best first, while the excerpt stays under this
 TITLE_CHARS = 90
 ELLIPSIS = " … "
+OLD_DAYS = 365  # a newest item older than this is said to be old
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,8 @@ class Answer:
     results: Results | None = field(default=None, repr=False, compare=False)
     within: DateRange | None = None  # the meeting dates the question restricted itself to
     proposer: str | None = None  # the proposer it restricted itself to
+    newest: date | None = None  # set when ordered newest meeting first: the newest one's date
+    newest_is_old: bool = False  # ... and that meeting was over a year before the asking
 
     @property
     def found(self) -> bool:
@@ -94,6 +97,24 @@ class Answer:
     def page(self, start: int, count: int) -> Answer:
         """The same answer holding only excerpts [start, start + count)."""
         return replace(self, excerpts=self.excerpts[start : start + count])
+
+    def newest_first(self, today: date) -> Answer:
+        """The same excerpts, newest meeting first (undated ones last; ties in rank order),
+        knowing whether even the newest is over a year old."""
+        dated = [e.citation.meeting_date for e in self.excerpts if e.citation.meeting_date]
+        excerpts = sorted(
+            self.excerpts, key=lambda e: -(e.citation.meeting_date or date.min).toordinal()
+        )
+        newest = max(dated, default=None)
+        old = newest is not None and (today - newest).days > OLD_DAYS
+        return replace(
+            self,
+            excerpts=tuple(excerpts),
+            more=False,
+            results=None,
+            newest=newest,
+            newest_is_old=old,
+        )
 
 
 def shorten(text: str, limit: int) -> str:

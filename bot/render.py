@@ -113,6 +113,10 @@ def within_line(answer: Answer, words: Texts) -> str:
         lines.append(words.within.format(range=answer.within.describe(answer.language)))
     if answer.proposer is not None:
         lines.append(words.proposed_by.format(name=answer.proposer))
+    if answer.newest is not None:
+        lines.append(words.newest_line.format(date=words.date(answer.newest)))
+        if answer.newest_is_old:
+            lines.append(words.newest_old)
     return "\n".join(lines)
 
 

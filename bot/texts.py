@@ -67,6 +67,9 @@ class Texts:
     newest: str
     meeting_button: str
     proposed_by: str
+    newest_button: str
+    newest_line: str
+    newest_old: str
 
 
 THAI = Texts(
@@ -136,6 +139,9 @@ THAI = Texts(
     newest="การประชุมล่าสุดที่บอทมี: {date}",
     meeting_button="🗓 ประชุม {date}",
     proposed_by="เฉพาะเรื่องที่{name}เสนอ",
+    newest_button="🕒 ใหม่สุดก่อน",
+    newest_line="เรียงจากการประชุมล่าสุด (ล่าสุด {date})",
+    newest_old="เรื่องที่ตรงคำถามล่าสุดมาจากการประชุมเมื่อกว่าหนึ่งปีก่อน",
 )
 ENGLISH = Texts(
     found="Results for",
@@ -210,6 +216,9 @@ ENGLISH = Texts(
     newest="The newest meeting the bot knows: {date}",
     meeting_button="🗓 Meeting {date}",
     proposed_by="Proposed by {name} only",
+    newest_button="🕒 Newest first",
+    newest_line="Newest meetings first (the newest: {date})",
+    newest_old="Even the newest matching item is from a meeting over a year ago.",
 )
 
 

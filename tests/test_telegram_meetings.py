@@ -3,6 +3,7 @@ real Application polling the local fake Bot API, over six real meeting posts as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -234,3 +235,22 @@ async def test_meetings_in_a_group(fake: FakeBotApi, bot: Application) -> None:
     assert asked.params["text"].startswith("<b>มติคณะรัฐมนตรี 19 พฤษภาคม 2563 (2020-05-19): 9")
     assert mention.params["text"].startswith("<b>Cabinet meeting of 19 May 2020 (2020-05-19)")
     assert len(sent(fake, GROUP_ID)) == 3
+
+
+async def test_newest_first_orders_an_answer_by_meeting_and_says_when_even_that_is_old(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    answer = await exchange(fake, "ร่างกฎกระทรวง", language_code="th")
+    (newest,) = [b for b in buttons(answer) if b["text"] == "🕒 ใหม่สุดก่อน"]
+    (message_id,) = bot_message_ids(fake, USER_ID)
+    before = len(sent(fake))
+    await press(fake, newest["callback_data"], message_id)
+    ordered = (await fake.await_for("sendMessage", count=before + 1, timeout=5))[before]
+
+    text = ordered.params["text"]
+    assert "เรียงจากการประชุมล่าสุด (ล่าสุด " in text
+    assert "ล่าสุดมาจากการประชุมเมื่อกว่าหนึ่งปีก่อน" in text  # the posts end in 2024
+    days = re.findall(r"\((\d{4}-\d{2}-\d{2})\)</i>", text)
+    assert len(days) >= 2 and days == sorted(days, reverse=True)
+    assert not [b for b in buttons(ordered) if b["text"] == "🕒 ใหม่สุดก่อน"]
+    assert html_problems(text) == []

@@ -38,6 +38,7 @@ from bot.chat.handlers import (
     meeting_of,
     meeting_page,
     more_results,
+    newest_first,
     not_text,
     on_error,
     open_item,
@@ -56,6 +57,7 @@ from bot.chat.replies import (
     FullPassage,
     MeetingOf,
     MorePage,
+    NewestFirst,
 )
 from bot.chat.throttle import Throttle
 from bot.config import Settings, SettingsError
@@ -168,6 +170,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.add_handler(CallbackQueryHandler(meeting_page, pattern=MeetingPage))
     application.add_handler(CallbackQueryHandler(open_item, pattern=OpenItem))
     application.add_handler(CallbackQueryHandler(meeting_of, pattern=MeetingOf))
+    application.add_handler(CallbackQueryHandler(newest_first, pattern=NewestFirst))
     application.add_handler(CallbackQueryHandler(expired_button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(on_error)

@@ -19,7 +19,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.agenda import ITEM, Asked, find_date
-from bot.answer import Answer, shorten
+from bot.answer import PAGED, Answer, shorten
 from bot.chat.context import BotContext
 from bot.chat.meetings import MeetingPage, OpenItem, item_reply, listing_reply, listing_results
 from bot.chat.replies import (
@@ -31,6 +31,7 @@ from bot.chat.replies import (
     FullPassage,
     MeetingOf,
     MorePage,
+    NewestFirst,
     Reply,
     answer_reply,
     day_of_start,
@@ -210,6 +211,20 @@ async def meeting_page(update: Update, context: BotContext) -> None:
         await query.answer()
         if isinstance(query.message, Message):
             await send(query.message, listing_reply(query.data.listing, query.data.start))
+
+
+@throttled
+async def newest_first(update: Update, context: BotContext) -> None:
+    """The answer's excerpts (all it can page through) newest meeting first ("newest first"
+    button: a NewestFirst)."""
+    query = update.callback_query
+    if query is not None and isinstance(query.data, NewestFirst):
+        await query.answer()
+        if isinstance(query.message, Message):
+            state = context.shared
+            every = await state.engine.more(query.data.answer, PAGED)
+            ordered = every.newest_first(datetime.now(UTC).date())
+            await send(query.message, answer_reply(ordered, 0, state.page_size))
 
 
 @throttled

@@ -127,6 +127,13 @@ class MorePage:
 
 
 @dataclass(frozen=True, slots=True)
+class NewestFirst:
+    """What a "newest first" button carries: the answer to order by meeting date."""
+
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
 class FullPassage:
     """What a "full passage" button carries: its answer, and the excerpt (from 0) it opens."""
 
@@ -221,6 +228,8 @@ def answer_reply(answer: Answer, start: int, count: int) -> Reply:
     if start + shown < len(answer.excerpts) or (answer.more and shown):
         more = MorePage(answer, start + shown)
         rows.append([InlineKeyboardButton(texts.more, callback_data=more)])
+    if start == 0 and answer.newest is None and (len(answer.excerpts) > 1 or answer.more):
+        rows.append([InlineKeyboardButton(texts.newest_button, callback_data=NewestFirst(answer))])
     return Reply(
         to_html(page, first_number=start + 1),
         to_text(page, first_number=start + 1),
