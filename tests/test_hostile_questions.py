@@ -30,7 +30,9 @@ from bot.chat.replies import (
     INLINE_PAGE,
     INLINE_TOTAL,
     FullPassage,
+    MeetingOf,
     MorePage,
+    NewestFirst,
     Reply,
     answer_reply,
     inline_results,
@@ -147,13 +149,16 @@ def html_problems(text: str) -> list[str]:
     return problems
 
 
+Payload = MorePage | FullPassage | NewestFirst | MeetingOf  # what answer buttons carry
+
+
 def assert_telegram_html(text: str) -> None:
     """`text` is a message Telegram's HTML parse mode accepts."""
     problems = html_problems(text)
     assert not problems, f"{problems}\nin {text[:600]!r}"
 
 
-def assert_reply(reply: Reply) -> list[MorePage | FullPassage]:
+def assert_reply(reply: Reply) -> list[Payload]:
     """A reply sendable as HTML and, as its fallback, as plain text; its buttons' payloads."""
     assert_telegram_html(reply.html)
     assert reply.text.strip(), "empty plain-text reply"
@@ -161,7 +166,7 @@ def assert_reply(reply: Reply) -> list[MorePage | FullPassage]:
     return assert_markup(reply.markup)
 
 
-def assert_markup(markup: InlineKeyboardMarkup | None) -> list[MorePage | FullPassage]:
+def assert_markup(markup: InlineKeyboardMarkup | None) -> list[Payload]:
     """Buttons Telegram accepts (text, and a payload PTB files under a 64-byte key, or a web
     link); their payloads."""
     data = []
@@ -170,7 +175,7 @@ def assert_markup(markup: InlineKeyboardMarkup | None) -> list[MorePage | FullPa
         for button in row:
             assert button.text.strip()
             if button.callback_data is not None:
-                assert isinstance(button.callback_data, MorePage | FullPassage)
+                assert isinstance(button.callback_data, Payload)
                 data.append(button.callback_data)
             else:
                 assert str(button.url).startswith(("https://", "http://")), button.url
@@ -513,6 +518,15 @@ def _more(answer: Answer, count: int) -> Answer:
     return answer.results.answer(count)
 
 
+def check_newest_first(answer: Answer, page_size: int) -> None:
+    """The "newest first" reply of an answer is sendable, newest meeting first."""
+    ordered = _more(answer, 50).newest_first(date(2026, 12, 2))
+    reply = answer_reply(ordered, 0, page_size)
+    assert_reply(reply)
+    days = [e.citation.meeting_date or date.min for e in ordered.excerpts]
+    assert days == sorted(days, reverse=True)
+
+
 def check_answer(answer: Answer, page_size: int) -> None:
     """Every reply the bot can make of this answer is sendable: HTML, text, buttons, inline."""
     event("found" if answer.found else "not found")
@@ -530,8 +544,12 @@ def check_answer(answer: Answer, page_size: int) -> None:
         )
         shown += blocks
         for item in data:
+            if isinstance(item, MeetingOf):  # the excerpt's meeting, listed when pressed
+                continue
             assert item.answer is answer, item
-            if isinstance(item, FullPassage):
+            if isinstance(item, NewestFirst):
+                check_newest_first(answer, page_size)
+            elif isinstance(item, FullPassage):
                 assert item.number < len(answer.excerpts), item
             else:  # "more" may point past what is composed: pressing it composes the rest
                 assert item.start < len(answer.excerpts) + answer.more, item
