@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from bot.lexicon import glossary_lines
 
 _PROPOSED = re.compile(r"ตามที่\s*([^\n]{2,150}?)\s*เสนอ")
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
@@ -44,8 +45,7 @@ def proposer(text: str) -> str:
 def english_names() -> dict[str, str]:
     """English names of ministries and agencies -> the Thai name (the glossary's first)."""
     names = {}
-    glossary = resources.files("bot") / "data" / "glossary.tsv"
-    for line in glossary.read_text(encoding="utf-8").splitlines():
+    for line in glossary_lines():
         english, _, thai = line.partition("\t")
         if thai and not english.startswith("#") and " " in english.strip():
             first = thai.split("|")[0]

@@ -19,15 +19,7 @@ from bot.daterange import DateRange, find_range
 from bot.rarity import information
 from bot.reports import Report
 from bot.text import Language, detect_language, tokenize
-from bot.thaidate import (
-    ENGLISH_MONTHS,
-    THAI_MONTHS,
-    expand_dates,
-    find_iso_date,
-    find_thai_date,
-    without_dates,
-    year_to_ce,
-)
+from bot.thaidate import MONTH_NUMBERS, arabic_digits, expand_dates, find_date, without_dates
 
 # Words that ask for "the newest meeting" (as text.tokenize writes them).
 LATEST = re.compile(
@@ -45,21 +37,7 @@ LISTING_WORDS = frozenset(
     ผ่าน นี้ since between from until before after during prior month year last ไทย รัฐบาล
     thai thailand government""".split()
 )
-_ENGLISH_MONTH = {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, start=1)}
-_ENGLISH_MONTH |= {name[:3].lower(): n for name, n in list(_ENGLISH_MONTH.items())}
-_MONTH_WORDS = "|".join(sorted(_ENGLISH_MONTH, key=len, reverse=True))
-_ENGLISH_DATES = (
-    re.compile(
-        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_WORDS})\.?,?\s+(?P<year>\d{{4}})\b",
-        re.I,
-    ),
-    re.compile(
-        rf"\b(?P<month>{_MONTH_WORDS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b",
-        re.I,
-    ),
-)
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_MONTH_TERMS = frozenset(THAI_MONTHS) | frozenset(_ENGLISH_MONTH)
+_MONTH_TERMS = frozenset(name for name in MONTH_NUMBERS if "." not in name)  # full words
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,28 +126,11 @@ class Agenda:
         return Listing(asked, language, meeting, item=item)
 
 
-def find_date(text: str) -> date | None:
-    """The first full date in `text`: Thai (`12 ต.ค. 64`, `๑๒ ตุลาคม ๒๕๖๔`), ISO or English
-    (`12 October 2021`, `Oct 12, 2021`)."""
-    text = text.translate(_THAI_DIGITS)
-    found = find_iso_date(text) or find_thai_date(text)
-    if found is not None:
-        return found
-    for pattern in _ENGLISH_DATES:
-        for match in pattern.finditer(text):
-            month = _ENGLISH_MONTH[match["month"].lower()]
-            try:
-                return date(year_to_ce(int(match["year"])), month, int(match["day"]))
-            except ValueError:
-                continue
-    return None
-
-
 def asked(question: str, today: date | None = None) -> Asked | None:
     """What a question asks of the agenda, when it asks for a meeting (or one of its items),
     or for the meetings of a range, and names no topic besides: its date, range or "latest",
     the cabinet and listing words."""
-    text = expand_dates(question.translate(_THAI_DIGITS))
+    text = expand_dates(arabic_digits(question))
     found = find_date(text)
     latest = LATEST.search(text) is not None
     within = None if found or latest else find_range(text, today or date.today())
@@ -177,7 +138,7 @@ def asked(question: str, today: date | None = None) -> Asked | None:
         return None
     item = ITEM.search(text)
     rest = without_dates(text)
-    for pattern in (*_ENGLISH_DATES, ITEM, LATEST):
+    for pattern in (ITEM, LATEST):
         rest = pattern.sub(" ", rest)
     if any(_says_something(term) for term in tokenize(rest)):
         return None  # a topic besides the date: a question for the search

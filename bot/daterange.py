@@ -15,22 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.thaidate import (
-    ENGLISH_MONTHS,
-    THAI_MONTH_ABBREVIATIONS,
-    THAI_MONTHS,
-    format_english,
-    format_thai,
-    year_to_ce,
-)
+from bot.thaidate import MONTH_NUMBERS, arabic_digits, format_english, format_thai, year_to_ce
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_MONTHS = {
-    name: n for names in (THAI_MONTHS, THAI_MONTH_ABBREVIATIONS) for n, name in enumerate(names, 1)
-}
-_MONTHS |= {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, 1)}
-_MONTHS |= {name[:3].lower(): n for n, name in enumerate(ENGLISH_MONTHS, 1)}
-_MONTH = "|".join(re.escape(name) for name in sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(re.escape(name) for name in sorted(MONTH_NUMBERS, key=len, reverse=True))
 _YEAR = r"(?:(?:ปี|พ\.ศ\.|ค\.ศ\.|year)\s*)?(?P<{0}>(?:19|20|25)\d\d)(?!\d)"
 # A point in time: a month and year, a month alone (its year from the range's other end), a year.
 _MONTH_YEAR = rf"(?P<{{0}}m>{_MONTH})\.?\s*(?:พ\.ศ\.\s*)?" + _YEAR.format("{0}y")
@@ -86,7 +73,7 @@ class DateRange:
 
 
 def _month(name: str) -> int:
-    return _MONTHS.get(name, _MONTHS.get(name.lower(), 0))
+    return MONTH_NUMBERS.get(name, MONTH_NUMBERS.get(name.lower(), 0))
 
 
 def _point(
@@ -124,7 +111,7 @@ def find_range(question: str, today: date) -> DateRange | None:
     appointed, decided, มติ, อนุมัติ); otherwise the year is as likely the topic's own ("the
     SEA Games in 2025", "a ban since 1973"), which only lifts that time's reports.
     """
-    text = question.translate(_THAI_DIGITS)
+    text = arabic_digits(question)
     if match := _BETWEEN.search(text):
         end = _point(match, "b", _year_of(match, "a"))
         start = _point(match, "a", end[0] if end else None)

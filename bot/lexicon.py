@@ -140,11 +140,18 @@ def _base_forms(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def glossary_lines() -> tuple[str, ...]:
+    """The lines of the shipped English -> Thai glossary (bot/data/glossary.tsv), read once."""
+    data = resources.files("bot") / "data"
+    return tuple((data / "glossary.tsv").read_text(encoding="utf-8").splitlines())
+
+
+@lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     """The glossary, the Thai everyday words and the WordNet lexicon shipped in bot/data
     (read once, ~1 s)."""
     data = resources.files("bot") / "data"
-    glossary = (data / "glossary.tsv").read_text(encoding="utf-8").splitlines()
+    glossary = glossary_lines()
     synonyms = (data / "synonyms.tsv").read_text(encoding="utf-8").splitlines()
     with lzma.open(str(data / "english_words.txt.xz"), "rt", encoding="utf-8") as handle:
         english = handle.read().split()

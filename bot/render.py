@@ -105,9 +105,9 @@ def translation_line(answer: Answer, words: Texts) -> str:
     return "\n".join(lines)
 
 
-def within_line(answer: Answer, words: Texts) -> str:
-    """The range of meeting dates and the proposer the question restricted itself to ("" when
-    neither)."""
+def scope_line(answer: Answer, words: Texts) -> str:
+    """What the results keep to or how they are ordered: the range of meeting dates and the
+    proposer the question restricted itself to, newest first ("" when none of these)."""
     lines = []
     if answer.within is not None:
         lines.append(words.within.format(range=answer.within.describe(answer.language)))
@@ -124,12 +124,12 @@ def _html_header(answer: Answer, words: Texts) -> str:
     question = _escape(shorten(answer.question, QUESTION_CHARS))
     if not answer.question.strip():
         return words.empty
-    within = within_line(answer, words)
+    scope = scope_line(answer, words)
     if not answer.found:
         return "\n".join(
-            line for line in (words.not_found, f"<i>{question}</i>", within, words.hint) if line
+            line for line in (words.not_found, f"<i>{question}</i>", scope, words.hint) if line
         )
-    lines = [f"{words.found} <i>{question}</i>", within, _escape(translation_line(answer, words))]
+    lines = [f"{words.found} <i>{question}</i>", scope, _escape(translation_line(answer, words))]
     return "\n".join(line for line in lines if line)
 
 
@@ -158,10 +158,10 @@ def to_text(answer: Answer, first_number: int = 1) -> str:
     question = shorten(answer.question, QUESTION_CHARS)
     if not question:
         return words.empty
-    within = within_line(answer, words)
+    scope = scope_line(answer, words)
     if not answer.found:
-        return "\n".join(line for line in (words.not_found, question, within, words.hint) if line)
-    lines = [f"{words.found}: {question}", within, translation_line(answer, words)]
+        return "\n".join(line for line in (words.not_found, question, scope, words.hint) if line)
+    lines = [f"{words.found}: {question}", scope, translation_line(answer, words)]
     blocks = ["\n".join(line for line in lines if line)]
     for number, excerpt in enumerate(answer.excerpts, start=first_number):
         citation = excerpt.citation

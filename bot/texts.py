@@ -222,9 +222,13 @@ ENGLISH = Texts(
 )
 
 
+def language_of_user(language_code: str | None) -> Language:
+    """The language to speak to a user in: Thai when their Telegram is in Thai, else English."""
+    return "th" if (language_code or "").lower().startswith("th") else "en"
+
+
 def texts_for(question: Language | None = None, user_language: str | None = None) -> Texts:
     """The texts of a reply: in the question's language when it answers one, else in the
     user's Telegram language (`language_code`)."""
-    if question is not None:
-        return ENGLISH if question == "en" else THAI
-    return THAI if (user_language or "").lower().startswith("th") else ENGLISH
+    language = question if question is not None else language_of_user(user_language)
+    return ENGLISH if language == "en" else THAI

@@ -65,6 +65,29 @@ _THAI_DATE = re.compile(
 )
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_ENGLISH_MONTH_NUMBER = {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, start=1)}
+_ENGLISH_MONTH_NUMBER |= {name[:3].lower(): n for name, n in list(_ENGLISH_MONTH_NUMBER.items())}
+# Every way a month is written -> its number: Thai names and abbreviations, English names and
+# their first three letters (lower case).
+MONTH_NUMBERS = _MONTH_NUMBER | _ENGLISH_MONTH_NUMBER
+_ENGLISH_MONTH_WORDS = "|".join(sorted(_ENGLISH_MONTH_NUMBER, key=len, reverse=True))
+_ENGLISH_DATES = (  # 12 October 2021, 12th Oct 2021; October 12, 2021
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_ENGLISH_MONTH_WORDS})\.?,?\s+"
+        r"(?P<year>\d{4})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?P<month>{_ENGLISH_MONTH_WORDS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+        r"(?P<year>\d{4})\b",
+        re.IGNORECASE,
+    ),
+)
+
+
+def arabic_digits(text: str) -> str:
+    """`text` with Thai digits written as Arabic ones (๑๒ -> 12)."""
+    return text.translate(_THAI_DIGITS)
 
 
 def year_to_ce(year: int) -> int:
@@ -97,9 +120,30 @@ def find_iso_date(text: str) -> date | None:
     return None
 
 
+def find_english_date(text: str) -> date | None:
+    """The first valid date written the English way (`12 October 2021`, `Oct 12, 2021`)."""
+    for pattern in _ENGLISH_DATES:
+        for match in pattern.finditer(text):
+            month = _ENGLISH_MONTH_NUMBER[match["month"].lower()]
+            try:
+                return date(year_to_ce(int(match["year"])), month, int(match["day"]))
+            except ValueError:
+                continue
+    return None
+
+
+def find_date(text: str) -> date | None:
+    """The first full date in `text`: ISO, Thai (`12 ต.ค. 64`, `๑๒ ตุลาคม ๒๕๖๔`) or English."""
+    text = arabic_digits(text)
+    return find_iso_date(text) or find_thai_date(text) or find_english_date(text)
+
+
 def without_dates(text: str) -> str:
-    """`text` with its Thai and ISO dates blanked (those find_thai_date, find_iso_date read)."""
-    return _ISO_DATE.sub(" ", _THAI_DATE.sub(" ", text.translate(_THAI_DIGITS)))
+    """`text` with its full dates (those find_date reads) blanked."""
+    text = _ISO_DATE.sub(" ", _THAI_DATE.sub(" ", arabic_digits(text)))
+    for pattern in _ENGLISH_DATES:
+        text = pattern.sub(" ", text)
+    return text
 
 
 def format_thai(day: date) -> str:
@@ -120,8 +164,6 @@ class Period:
     month: int | None = None
 
 
-_ENGLISH_MONTH_NUMBER = {name.lower(): n for n, name in enumerate(ENGLISH_MONTHS, start=1)}
-_ENGLISH_MONTH_NUMBER |= {name[:3].lower(): n for name, n in list(_ENGLISH_MONTH_NUMBER.items())}
 _YEAR = r"(?P<year>[0-9๐-๙]{4}|[0-9๐-๙]{2}(?![0-9๐-๙]))"
 _MONTH_YEAR = re.compile(rf"(?P<month>{_MONTH_PATTERN})\s*(?:พ\.ศ\.\s*)?{_YEAR}")
 _ENGLISH_MONTH_YEAR = re.compile(

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.agencies import asked_proposer, proposer
-from bot.agenda import Agenda, Asked, asked, find_date, listing_for
+from bot.agenda import Agenda, Asked, asked, listing_for
 from bot.answer import ask
 from bot.chat.meetings import MEETING_PAGE, listing_reply
 from bot.config import default_cache_dir
@@ -18,7 +18,7 @@ from bot.index import SearchIndex
 from bot.index.build import load_or_build
 from bot.render import TELEGRAM_LIMIT, telegram_length, to_text
 from bot.render_agenda import listing_text
-from bot.thaidate import expand_dates
+from bot.thaidate import expand_dates, find_date
 from tests.conftest import PROJECT
 
 OCTOBER_12 = date(2021, 10, 12)

@@ -13,12 +13,13 @@ import math
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from telegram import CallbackQuery, InlineQueryResultsButton, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
 
-from bot.agenda import ITEM, Asked, find_date
+from bot.agenda import ITEM, Asked
 from bot.answer import PAGED, Answer, shorten
 from bot.chat.context import BotContext
 from bot.chat.meetings import MeetingPage, OpenItem, item_reply, listing_reply, listing_results
@@ -44,6 +45,8 @@ from bot.chat.replies import (
 )
 from bot.engine import ReloadBusyError, ReloadError
 from bot.text import Language, detect_language
+from bot.texts import language_of_user
+from bot.thaidate import find_date
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +174,7 @@ async def ask_addressed(update: Update, context: BotContext) -> None:
 
 def _user_language(update: Update) -> Language:
     user = update.effective_user
-    return "th" if user and (user.language_code or "").lower().startswith("th") else "en"
+    return language_of_user(user.language_code if user else None)
 
 
 @throttled
@@ -203,50 +206,54 @@ async def meeting_command(update: Update, context: BotContext) -> None:
     await send(message, listing_reply(context.shared.engine.agenda.listing(request, language)))
 
 
+Payload = TypeVar("Payload")
+
+
+async def _pressed(update: Update, kind: type[Payload]) -> tuple[Payload, Message] | None:
+    """A press of a button carrying a `kind` payload, acknowledged: the payload and the
+    message to reply under (None for another button, or one on an inline message)."""
+    query = update.callback_query
+    if query is None or not isinstance(query.data, kind):
+        return None
+    await query.answer()
+    return (query.data, query.message) if isinstance(query.message, Message) else None
+
+
 @throttled
 async def meeting_page(update: Update, context: BotContext) -> None:
     """The next page of a meeting's items (its "more" button: a MeetingPage)."""
-    query = update.callback_query
-    if query is not None and isinstance(query.data, MeetingPage):
-        await query.answer()
-        if isinstance(query.message, Message):
-            await send(query.message, listing_reply(query.data.listing, query.data.start))
+    if pressed := await _pressed(update, MeetingPage):
+        page, message = pressed
+        await send(message, listing_reply(page.listing, page.start))
 
 
 @throttled
 async def newest_first(update: Update, context: BotContext) -> None:
     """The answer's excerpts (all it can page through) newest meeting first ("newest first"
     button: a NewestFirst)."""
-    query = update.callback_query
-    if query is not None and isinstance(query.data, NewestFirst):
-        await query.answer()
-        if isinstance(query.message, Message):
-            state = context.shared
-            every = await state.engine.more(query.data.answer, PAGED)
-            ordered = every.newest_first(datetime.now(UTC).date())
-            await send(query.message, answer_reply(ordered, 0, state.page_size))
+    if pressed := await _pressed(update, NewestFirst):
+        button, message = pressed
+        state = context.shared
+        every = await state.engine.more(button.answer, PAGED)
+        ordered = every.newest_first(datetime.now(UTC).date())
+        await send(message, answer_reply(ordered, 0, state.page_size))
 
 
 @throttled
 async def meeting_of(update: Update, context: BotContext) -> None:
     """The items of an excerpt's meeting (its 🗓 button: a MeetingOf)."""
-    query = update.callback_query
-    if query is not None and isinstance(query.data, MeetingOf):
-        await query.answer()
-        if isinstance(query.message, Message):
-            request = Asked(query.data.day)
-            listing = context.shared.engine.agenda.listing(request, query.data.language)
-            await send(query.message, listing_reply(listing))
+    if pressed := await _pressed(update, MeetingOf):
+        button, message = pressed
+        listing = context.shared.engine.agenda.listing(Asked(button.day), button.language)
+        await send(message, listing_reply(listing))
 
 
 @throttled
 async def open_item(update: Update, context: BotContext) -> None:
     """One item of a meeting, opened (its button: an OpenItem)."""
-    query = update.callback_query
-    if query is not None and isinstance(query.data, OpenItem):
-        await query.answer()
-        if isinstance(query.message, Message):
-            await send(query.message, item_reply(query.data.report, query.data.language))
+    if pressed := await _pressed(update, OpenItem):
+        button, message = pressed
+        await send(message, item_reply(button.report, button.language))
 
 
 @throttled
