@@ -124,7 +124,7 @@ def _html_header(answer: Answer, words: Texts) -> str:
     question = _escape(shorten(answer.question, QUESTION_CHARS))
     if not answer.question.strip():
         return words.empty
-    scope = scope_line(answer, words)
+    scope = _escape(scope_line(answer, words))  # a proposer is the question's own words
     if not answer.found:
         return "\n".join(
             line for line in (words.not_found, f"<i>{question}</i>", scope, words.hint) if line

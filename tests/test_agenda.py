@@ -16,7 +16,7 @@ from bot.daterange import DateRange, find_range
 from bot.evaluate_listings import parse_listing, score
 from bot.index import SearchIndex
 from bot.index.build import load_or_build
-from bot.render import TELEGRAM_LIMIT, telegram_length, to_text
+from bot.render import TELEGRAM_LIMIT, telegram_length, to_html, to_text
 from bot.render_agenda import listing_text
 from bot.thaidate import expand_dates, find_date
 from tests.conftest import PROJECT
@@ -215,3 +215,9 @@ def test_every_hit_of_a_question_naming_a_proposer_is_that_proposers(
     assert all("กระทรวงคมนาคม" in proposer(hit.report.text) for hit in hits)
     answer = ask(archive, question)
     assert answer.found and "เฉพาะเรื่องที่กระทรวงคมนาคมเสนอ" in to_text(answer).splitlines()[1]
+
+
+def test_a_proposer_written_with_markup_is_escaped_in_the_reply(archive: SearchIndex) -> None:
+    answer = ask(archive, "เรื่องที่กระทรวง<b>การคลังเสนอ")
+    assert answer.proposer == "กระทรวง<b>การคลัง"
+    assert "กระทรวง&lt;b&gt;การคลัง" in to_html(answer) and "<b>การคลัง" not in to_html(answer)
