@@ -8,6 +8,7 @@ Finance") keeps to the items that proposer brought: a filter, like a range of da
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from bot.lexicon import glossary_lines
@@ -16,6 +17,8 @@ _PROPOSED = re.compile(r"ตามที่\s*([^\n]{2,150}?)\s*เสนอ")
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
 _BODIES = "กระทรวง|สำนักงาน|สำนัก|กรม|คณะกรรมการ|ธนาคาร|กองทุน|สถาบัน|กรุงเทพมหานคร"
 _ASKED_THAI = re.compile(rf"((?:{_BODIES})[^\s]{{2,60}}?)\s*(?:เป็นผู้)?เสนอ")
+# A proposer by its abbreviation: "ที่ คค. เสนอ", "ที่ ก.ล.ต. เสนอ".
+_ASKED_SHORT = re.compile(r"([ก-ฮ][ก-ฮ.]{0,9}\.)\s*(?:เป็นผู้)?เสนอ")
 # Where a proposer's name may begin: after a space, or after ที่ / ซึ่ง / โดย / จาก.
 _BEFORE_NAME = ("ที่", "ซึ่ง", "โดย", "จาก")
 _ASKED_ENGLISH = re.compile(
@@ -30,7 +33,7 @@ _ENGLISH_SUBJECT = re.compile(
 )
 
 
-def _plain(name: str) -> str:
+def plain_name(name: str) -> str:
     """A proposer's name without abbreviations in brackets or spaces: กระทรวงการคลัง."""
     return "".join(_BRACKETS.sub("", name).split())
 
@@ -38,7 +41,7 @@ def _plain(name: str) -> str:
 def proposer(text: str) -> str:
     """Who proposed a report, as its text says ("" when it does not say)."""
     match = _PROPOSED.search(text)
-    return _plain(match[1]) if match else ""
+    return plain_name(match[1]) if match else ""
 
 
 @lru_cache(maxsize=1)
@@ -50,16 +53,23 @@ def english_names() -> dict[str, str]:
         if thai and not english.startswith("#") and " " in english.strip():
             first = thai.split("|")[0]
             if first.startswith(tuple(_BODIES.split("|"))):
-                names[english.strip().lower()] = _plain(first)
+                names[english.strip().lower()] = plain_name(first)
     return names
 
 
-def asked_proposer(question: str) -> str | None:
-    """The proposer a question names (its Thai name), if it names one."""
-    for match in _ASKED_THAI.finditer(question):
-        before = question[: match.start()]
-        if not before or before[-1].isspace() or before.endswith(_BEFORE_NAME):
-            return _plain(match[1])
+def asked_proposer(question: str, short_names: Mapping[str, str] | None = None) -> str | None:
+    """The proposer a question names (its Thai name), if it names one: by name, in English,
+    or by the abbreviation the corpus defines for it (`short_names`: คค. -> กระทรวงคมนาคม)."""
+    for pattern in (_ASKED_THAI, _ASKED_SHORT):
+        for match in pattern.finditer(question):
+            before = question[: match.start()]
+            if before and not before[-1].isspace() and not before.endswith(_BEFORE_NAME):
+                continue
+            if pattern is _ASKED_THAI:
+                return plain_name(match[1])
+            name = (short_names or {}).get(match[1]) or (short_names or {}).get(f"{match[1]}.")
+            if name:
+                return plain_name(name)
     for pattern in (_ASKED_ENGLISH, _ENGLISH_SUBJECT):
         if match := pattern.search(question):
             return english_names().get(" ".join(match[1].lower().split()))

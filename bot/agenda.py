@@ -18,6 +18,7 @@ from datetime import date
 from bot.daterange import DateRange, find_range
 from bot.rarity import information
 from bot.reports import Report
+from bot.sections import asked_section
 from bot.text import Language, detect_language, tokenize
 from bot.thaidate import MONTH_NUMBERS, arabic_digits, expand_dates, find_date, without_dates
 
@@ -35,7 +36,7 @@ LISTING_WORDS = frozenset(
     resolution item agenda summary list happen happened discuss discussed consider considered
     news week date day ระหว่าง ถึง จนถึง ตั้งแต่ หลัง หลังจาก ก่อน ใน ช่วง ตลอด เดือน ปี แล้ว
     ผ่าน นี้ since between from until before after during prior month year last ไทย รัฐบาล
-    thai thailand government""".split()
+    thai thailand government got get""".split()
 )
 _MONTH_TERMS = frozenset(name for name in MONTH_NUMBERS if "." not in name)  # full words
 
@@ -60,6 +61,13 @@ class Asked:
     day: date | None = None
     item: int | None = None
     within: DateRange | None = None  # the meetings of a range ("ระหว่างมกราคมถึงมีนาคม 2565")
+    section: str | None = None  # only the items under this heading ("แต่งตั้ง", bot.sections)
+
+    def of_section(self, meeting: Meeting) -> Meeting:
+        """The meeting's items that the request keeps (all, when it names no section)."""
+        if self.section is None:
+            return meeting
+        return Meeting(meeting.day, tuple(r for r in meeting.items if r.heading == self.section))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +122,19 @@ class Agenda:
 
     def listing(self, asked: Asked, language: Language = "th") -> Listing:
         """What answers a request: its meeting (the latest when it names no day) and item, or
-        the meetings nearest the day it names."""
+        the meetings nearest the day it names; the items of one section when it names one."""
         if asked.within is not None:
             inside = tuple(m for m in self.meetings if asked.within.holds(m.day))
+            if asked.section is not None:
+                inside = tuple(m for m in map(asked.of_section, inside) if m.items)
             return Listing(asked, language, None, before=self.latest(), meetings=inside)
         meeting = self.latest() if asked.day is None else self.on(asked.day)
         if meeting is None and asked.day is not None:
             before, after = self.around(asked.day)
             return Listing(asked, language, None, before, after)
         item = meeting.item(asked.item) if meeting and asked.item is not None else None
+        if meeting is not None and item is None:
+            meeting = asked.of_section(meeting)
         return Listing(asked, language, meeting, item=item)
 
 
@@ -131,18 +143,25 @@ def asked(question: str, today: date | None = None) -> Asked | None:
     or for the meetings of a range, and names no topic besides: its date, range or "latest",
     the cabinet and listing words."""
     text = expand_dates(arabic_digits(question))
-    found = find_date(text)
     latest = LATEST.search(text) is not None
-    within = None if found or latest else find_range(text, today or date.today())
+    within = None if latest else find_range(text, today or date.today())
+    # A range stated from one day to another ("ตั้งแต่ 1 ก.ย. 66 ถึง 30 ก.ย. 66") is the range.
+    found = find_date(text) if within is None or within.start == within.end else None
+    if found is not None:
+        within = None
     if found is None and not latest and within is None:
         return None
     item = ITEM.search(text)
     rest = without_dates(text)
     for pattern in (ITEM, LATEST):
         rest = pattern.sub(" ", rest)
+    section = asked_section(rest, bare=True)
+    if section is not None:
+        rest = rest.replace(section[1], " ", 1)
     if any(_says_something(term) for term in tokenize(rest)):
         return None  # a topic besides the date: a question for the search
-    return Asked(found, int(item["number"]) if item else None, within)
+    number = int(item["number"]) if item else None
+    return Asked(found, number, within, section[0] if section else None)
 
 
 def _says_something(term: str) -> bool:

@@ -86,6 +86,7 @@ class Answer:
     results: Results | None = field(default=None, repr=False, compare=False)
     within: DateRange | None = None  # the meeting dates the question restricted itself to
     proposer: str | None = None  # the proposer it restricted itself to
+    section: str | None = None  # the meeting section it restricted itself to
     newest: date | None = None  # set when ordered newest meeting first: the newest one's date
     newest_is_old: bool = False  # ... and that meeting was over a year before the asking
 
@@ -356,6 +357,7 @@ class Results:
                 self.query.terms,
                 within=self.query.within,
                 proposer=self.query.proposer,
+                section=self.query.section,
             )
         count = min(count, PAGED)
         composed = list(itertools.islice(self._excerpts(), max(count, 0) + (count < PAGED)))
@@ -370,6 +372,7 @@ class Results:
             results=self,
             within=self.query.within,
             proposer=self.query.proposer,
+            section=self.query.section,
         )
 
 

@@ -21,8 +21,18 @@ _MONTH = "|".join(re.escape(name) for name in sorted(MONTH_NUMBERS, key=len, rev
 _YEAR = r"(?:(?:ปี|พ\.ศ\.|ค\.ศ\.|year)\s*)?(?P<{0}>(?:19|20|25)\d\d)(?!\d)"
 # A point in time: a month and year, a month alone (its year from the range's other end), a year.
 _MONTH_YEAR = rf"(?P<{{0}}m>{_MONTH})\.?\s*(?:พ\.ศ\.\s*)?" + _YEAR.format("{0}y")
+# A day may lead a month ("1 สิงหาคม 2568", "1 August 2025"); a day alone takes its month and
+# year from the range's other end ("วันที่ 1 ถึง 31 มกราคม 2567").
 _POINT = (
-    r"(?:เดือน\s*)?(?:" + _MONTH_YEAR + r"|(?P<{0}o>" + _MONTH + r")|" + _YEAR.format("{0}x") + ")"
+    r"(?:วันที่\s*)?(?:(?:(?P<{0}d>[0-3]?\d)\s*(?:เดือน\s*)?(?="
+    + _MONTH
+    + r"))?(?:เดือน\s*)?(?:"
+    + _MONTH_YEAR
+    + r"|(?P<{0}o>"
+    + _MONTH
+    + r")|"
+    + _YEAR.format("{0}x")
+    + r"|(?P<{0}n>[0-3]?\d)(?!\d)))"
 )
 _FROM, _TO = _POINT.format("a"), _POINT.format("b")
 _BETWEEN = re.compile(
@@ -76,31 +86,35 @@ def _month(name: str) -> int:
     return MONTH_NUMBERS.get(name, MONTH_NUMBERS.get(name.lower(), 0))
 
 
-def _point(
-    match: re.Match[str], side: str, other_year: int | None
-) -> tuple[int, int | None] | None:
-    """(year, month or None) of one end of a range."""
+Point = tuple[int, int | None, int | None]  # year, month, day (None: the whole month or year)
+
+
+def _point(match: re.Match[str], side: str, other: Point | None) -> Point | None:
+    """(year, month, day) of one end of a range; `other` is the other end, as far as known."""
+    day = int(match[f"{side}d"]) if match[f"{side}d"] else None
     if match[f"{side}m"]:
-        return year_to_ce(int(match[f"{side}y"])), _month(match[f"{side}m"])
+        return year_to_ce(int(match[f"{side}y"])), _month(match[f"{side}m"]), day
     if match[f"{side}o"]:
-        return (other_year, _month(match[f"{side}o"])) if other_year else None
+        return (other[0], _month(match[f"{side}o"]), day) if other else None
     if match[f"{side}x"]:
-        return year_to_ce(int(match[f"{side}x"])), None
+        return year_to_ce(int(match[f"{side}x"])), None, None
+    if match[f"{side}n"] and other and other[1]:
+        return other[0], other[1], int(match[f"{side}n"])
     return None
 
 
-def _first(year: int, month: int | None) -> date:
-    return date(year, month or 1, 1)
+def _first(year: int, month: int | None, day: int | None) -> date:
+    return date(year, month or 1, day or 1)
 
 
-def _last(year: int, month: int | None) -> date:
+def _last(year: int, month: int | None, day: int | None) -> date:
     month = month or 12
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, day or calendar.monthrange(year, month)[1])
 
 
-def _year_of(match: re.Match[str], side: str) -> int | None:
+def _year_of(match: re.Match[str], side: str) -> Point | None:
     written = match[f"{side}y"] or match[f"{side}x"]
-    return year_to_ce(int(written)) if written else None
+    return (year_to_ce(int(written)), None, None) if written else None
 
 
 def find_range(question: str, today: date) -> DateRange | None:
@@ -111,10 +125,16 @@ def find_range(question: str, today: date) -> DateRange | None:
     appointed, decided, มติ, อนุมัติ); otherwise the year is as likely the topic's own ("the
     SEA Games in 2025", "a ban since 1973"), which only lifts that time's reports.
     """
-    text = arabic_digits(question)
+    try:
+        return _stated_range(arabic_digits(question), today)
+    except ValueError:  # a day the month does not have ("31 กุมภาพันธ์")
+        return None
+
+
+def _stated_range(text: str, today: date) -> DateRange | None:
     if match := _BETWEEN.search(text):
         end = _point(match, "b", _year_of(match, "a"))
-        start = _point(match, "a", end[0] if end else None)
+        start = _point(match, "a", end)
         if start and end:
             return DateRange(_first(*start), _last(*end))
     if not _ACTION.search(text):

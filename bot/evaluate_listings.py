@@ -2,7 +2,8 @@
 
 A listing question names what it expects instead of one report: `{"expect": {"dates":
 ["2021-10-12"]}}` (every item of those meetings), `{"expect": {"from": "2022-01-01", "to":
-"2022-03-31"}}` (every meeting in the range), or `{"expect": {"doc": "<report id>"}}` (one item).
+"2022-03-31"}}` (every meeting in the range), or `{"expect": {"doc": "<report id>"}}` (one item);
+`"section": "แต่งตั้ง"` beside dates or a range keeps to the items under that heading.
 A reply lists the items of its meeting, of its range's meetings, or its one item; a question the
 bot searches instead lists nothing. Precision and recall are of items, per question, averaged.
 """
@@ -57,15 +58,22 @@ def parse_listing(record: Mapping[str, Any]) -> ListingQuestion:
 
 
 def expected(agenda: Agenda, expect: Mapping[str, Any]) -> set[str]:
-    """The ids of the items a question expects listed."""
+    """The ids of the items a question expects listed (of one section, when it names one)."""
     if "doc" in expect:
         return {str(expect["doc"])}
+    section = expect.get("section")
     if "dates" in expect:
         days = {date.fromisoformat(day) for day in expect["dates"]}
     else:
         start, end = date.fromisoformat(expect["from"]), date.fromisoformat(expect["to"])
         days = {m.day for m in agenda.meetings if start <= m.day <= end}
-    return {r.doc_id for m in agenda.meetings if m.day in days for r in m.items}
+    return {
+        r.doc_id
+        for m in agenda.meetings
+        if m.day in days
+        for r in m.items
+        if section is None or r.heading == section
+    }
 
 
 def shown(listing: Listing | None) -> set[str]:

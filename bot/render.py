@@ -37,7 +37,7 @@ def item_label(citation: Citation, words: Texts) -> str:
         return ""
     label = f"{words.item} {citation.item_no}"
     if citation.heading:
-        label += f" ({words.headings.get(citation.heading, citation.heading)})"
+        label += f" ({heading_name(citation.heading, words)})"
     return label
 
 
@@ -105,14 +105,21 @@ def translation_line(answer: Answer, words: Texts) -> str:
     return "\n".join(lines)
 
 
+def heading_name(heading: str, words: Texts) -> str:
+    """A meeting section's name in the reply's language."""
+    return words.headings.get(heading, heading)
+
+
 def scope_line(answer: Answer, words: Texts) -> str:
     """What the results keep to or how they are ordered: the range of meeting dates and the
-    proposer the question restricted itself to, newest first ("" when none of these)."""
+    proposer and section the question restricted itself to, newest first ("" when none)."""
     lines = []
     if answer.within is not None:
         lines.append(words.within.format(range=answer.within.describe(answer.language)))
     if answer.proposer is not None:
         lines.append(words.proposed_by.format(name=answer.proposer))
+    if answer.section is not None:
+        lines.append(words.in_section.format(section=heading_name(answer.section, words)))
     if answer.newest is not None:
         lines.append(words.newest_line.format(date=words.date(answer.newest)))
         if answer.newest_is_old:

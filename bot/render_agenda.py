@@ -11,6 +11,7 @@ from itertools import groupby
 
 from bot.agenda import Listing, Meeting
 from bot.answer import shorten
+from bot.render import heading_name
 from bot.reports import Report
 from bot.texts import Texts, texts_for
 
@@ -36,8 +37,7 @@ def meeting_header(meeting: Meeting, words: Texts) -> str:
 
 def heading_label(report: Report, words: Texts) -> str:
     """The meeting section an item sits under, in the reply's language."""
-    heading = report.heading or words.other_heading
-    return words.headings.get(heading, heading)
+    return heading_name(report.heading or words.other_heading, words)
 
 
 def _lines(
@@ -64,7 +64,7 @@ def _lines(
     header = meeting_header(meeting, words)
     if listing.asked.day is None:
         header += f" {words.newest_known}"
-    lines = [bold(header)]
+    lines = [bold(header), *_section_line(listing, plain)]
     if listing.asked.item is not None:
         if listing.item is None:
             number, total = listing.asked.item, len(meeting.items)
@@ -87,6 +87,14 @@ def _lines(
     return lines
 
 
+def _section_line(listing: Listing, plain: Callable[[str], str]) -> list[str]:
+    """The section the request keeps to, as a line (none when it names none)."""
+    if listing.asked.section is None:
+        return []
+    words = texts_for(listing.language)
+    return [plain(words.in_section.format(section=heading_name(listing.asked.section, words)))]
+
+
 def _range_lines(
     listing: Listing,
     start: int,
@@ -104,6 +112,7 @@ def _range_lines(
             lines.append(plain(words.newest.format(date=_day(listing.before.day, words))))
         return lines
     lines = [bold(words.meetings.format(range=span, count=len(listing.meetings)))]
+    lines += _section_line(listing, plain)
     for meeting in listing.meetings[start : start + count]:
         day = meeting.day
         line = words.meeting_line.format(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.agencies import plain_name, proposer
 from bot.meetings import Meeting, NotAPostError, looks_like_post, parse_post, section_name
 from bot.text import clean
 from bot.thaidate import find_iso_date, find_thai_date
@@ -43,6 +44,7 @@ class Report:
 
     Items of a meeting also know their number in the meeting (`item_no`), the section heading
     they sit under (`heading`: กฎหมาย, เศรษฐกิจ-สังคม, ต่างประเทศ, แต่งตั้ง) and who chaired it.
+    `proposer` is who brought the item, as its own "ตามที่ ... เสนอ" says ("" when it does not).
     """
 
     doc_id: str
@@ -54,6 +56,7 @@ class Report:
     item_no: int | None = None
     heading: str | None = None
     chair: str | None = None
+    proposer: str = ""
 
 
 def _meeting_date(text: str) -> date | None:
@@ -79,12 +82,14 @@ def _single_report(doc_id: str, text: str, source: str, fallback_date: date | No
     match = _TITLE_LINE.match(lines[0])
     # A file without a `เรื่อง` line still loads: its first line serves as the title.
     title = match["title"] if match else lines[0]
+    body = "\n".join(line.rstrip() for line in lines)
     return Report(
         doc_id=doc_id,
         title=_title(title),
-        text="\n".join(line.rstrip() for line in lines),
+        text=body,
         meeting_date=_meeting_date(text) or fallback_date,
         source=source,
+        proposer=proposer(body),
     )
 
 
@@ -101,15 +106,17 @@ def meeting_reports(meeting: Meeting, fallback_id: str, source: str = "") -> lis
         Report(
             doc_id=item_id(meeting, item.number, fallback_id),
             title=_title(item.title),
-            text=clean(f"{TITLE_PREFIX} {item.title}\n{item.body}".strip()),
+            text=text,
             meeting_date=meeting.meeting_date,
             url=_web_url(meeting.url),
             source=source,
             item_no=item.number,
             heading=item.section,
             chair=meeting.chair,
+            proposer=proposer(text),
         )
         for item in meeting.items
+        for text in [clean(f"{TITLE_PREFIX} {item.title}\n{item.body}".strip())]
     ]
 
 
@@ -197,8 +204,8 @@ def _item_no(record: Mapping[str, Any]) -> int | None:
 
 def parse_record(record: Any, *, source: str = "") -> Report:
     """A JSONL record: `id`, `title`, `text` or `body`; `meeting_date`, `url`, `item_no`,
-    `section` and `chair` optional (the fields of `python -m bot import`'s archive and of the
-    thaigov-cabinet export)."""
+    `section`, `chair` and `proposer` optional (the fields of `python -m bot import`'s archive and
+    of the thaigov-cabinet export; the proposer is read from the text when not given)."""
     if not isinstance(record, Mapping):
         raise ReportFormatError("the line is not a JSON object")
     doc_id = _field(record, "id")
@@ -229,6 +236,7 @@ def parse_record(record: Any, *, source: str = "") -> Report:
         item_no=_item_no(record),
         heading=(section_name(heading) or _title(heading)) if heading else None,
         chair=_field(record, "chair"),
+        proposer=plain_name(_field(record, "proposer") or "") or report.proposer,
     )
 
 

@@ -42,6 +42,18 @@ def test_saved_index_loads_warm_with_the_same_answers(folder: Path, tmp_path: Pa
         ]
 
 
+def test_a_reports_proposer_is_kept_in_the_cache(folder: Path, tmp_path: Path) -> None:
+    (folder / "rail.txt").write_text(
+        EXTRA.replace("อนุมัติโครงการรถไฟฟ้า", "อนุมัติโครงการรถไฟฟ้าตามที่กระทรวงคมนาคม (คค.) เสนอ"),
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    built = builder.load_or_build([folder], cache)
+    warm = builder.load_or_build([folder], cache)
+    assert warm.how == "cache" and warm.index.reports == built.index.reports
+    assert sorted(r.proposer for r in warm.index.reports.values()) == ["", "กระทรวงคมนาคม"]
+
+
 def test_only_changed_reports_are_tokenized_again(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     builder.load_or_build([folder], cache)

@@ -254,3 +254,34 @@ async def test_newest_first_orders_an_answer_by_meeting_and_says_when_even_that_
     assert len(days) >= 2 and days == sorted(days, reverse=True)
     assert not [b for b in buttons(ordered) if b["text"] == "🕒 ใหม่สุดก่อน"]
     assert html_problems(text) == []
+
+
+async def test_a_meetings_section_in_every_kind_of_chat(
+    fake: FakeBotApi, bot: Application
+) -> None:
+    private = await exchange(fake, "ครม. 23 พ.ค. 60 แต่งตั้งใครบ้าง", language_code="th")
+    lines = private.params["text"].splitlines()
+    assert lines[:2] == [
+        "<b>มติคณะรัฐมนตรี 23 พฤษภาคม 2560 (2017-05-23): 4 เรื่อง</b>",
+        "เฉพาะหมวดแต่งตั้ง",
+    ]
+    assert [b["text"] for b in item_buttons(private)] == ["17", "18", "19", "20"]
+
+    group = {"chat_type": "supergroup", "chat_id": GROUP_ID}
+    asked = await exchange(
+        fake, "/ask foreign affairs items from the meeting of 23 May 2017", **group
+    )
+    assert "The foreign affairs section only" in asked.params["text"]
+    assert [b["text"] for b in item_buttons(asked)] == ["12", "13", "14", "15", "16"]
+
+    fake.push_inline_query("ครม. 23 พ.ค. 60 หมวดกฎหมาย")
+    (inline,) = await fake.await_for("answerInlineQuery", timeout=5)
+    titles = [r["title"] for r in inline.params["results"][1:]]
+    assert [t.split(".")[0] for t in titles] == [str(n) for n in range(1, 10)]  # the 10 legal
+    assert inline.params["next_offset"] == "10"  # ... and the 10th on the next page
+
+    fake.push_guest_message("@test_bot latest cabinet appointments", language_code="en")
+    (guest,) = await fake.await_for("answerGuestQuery", timeout=5)
+    text = guest.params["result"]["input_message_content"]["message_text"]
+    assert text.startswith("<b>Cabinet meeting of 9 September 2024 (2024-09-09): 1 items")
+    assert "The appointments section only" in text and html_problems(text) == []

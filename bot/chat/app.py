@@ -22,32 +22,36 @@ from telegram.ext import (
     filters,
 )
 
+from bot.chat.buttons import (
+    expired_button,
+    full_passage,
+    meeting_of,
+    meeting_page,
+    more_results,
+    newest_first,
+    open_item,
+    page_number,
+)
 from bot.chat.context import CONTEXT_TYPES, Shared
 from bot.chat.handlers import (
     admins_only,
     ask,
     ask_addressed,
     ask_command,
-    expired_button,
-    full_passage,
     guest_question,
     help_command,
     inline_query,
     latest_command,
     meeting_command,
-    meeting_of,
-    meeting_page,
-    more_results,
-    newest_first,
     not_text,
     on_error,
-    open_item,
     reload,
     stats,
 )
 from bot.chat.lanes import Lanes
 from bot.chat.meetings import MeetingPage, OpenItem
 from bot.chat.pacing import rate_limiter
+from bot.chat.pager import PageNumber
 from bot.chat.replies import (
     ADMIN_COMMANDS,
     COMMANDS,
@@ -171,6 +175,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.add_handler(CallbackQueryHandler(open_item, pattern=OpenItem))
     application.add_handler(CallbackQueryHandler(meeting_of, pattern=MeetingOf))
     application.add_handler(CallbackQueryHandler(newest_first, pattern=NewestFirst))
+    application.add_handler(CallbackQueryHandler(page_number, pattern=PageNumber))
     application.add_handler(CallbackQueryHandler(expired_button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(on_error)

@@ -13,32 +13,26 @@ import math
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TypeVar
 
-from telegram import CallbackQuery, InlineQueryResultsButton, Message, Update
+from telegram import InlineQueryResultsButton, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.agenda import ITEM, Asked
-from bot.answer import PAGED, Answer, shorten
+from bot.answer import shorten
 from bot.chat.context import BotContext
-from bot.chat.meetings import MeetingPage, OpenItem, item_reply, listing_reply, listing_results
+from bot.chat.meetings import listing_reply, listing_results
 from bot.chat.replies import (
     INLINE_CACHE_SECONDS,
     INLINE_HINT_CACHE_SECONDS,
     INLINE_PAGE,
     INLINE_TOTAL,
     MAX_QUESTION_CHARS,
-    FullPassage,
-    MeetingOf,
-    MorePage,
-    NewestFirst,
     Reply,
     answer_reply,
     day_of_start,
     guest_result,
     inline_results,
-    passage_reply,
     reload_report,
     stats_text,
     texts_for_user,
@@ -206,104 +200,11 @@ async def meeting_command(update: Update, context: BotContext) -> None:
     await send(message, listing_reply(context.shared.engine.agenda.listing(request, language)))
 
 
-Payload = TypeVar("Payload")
-
-
-async def _pressed(update: Update, kind: type[Payload]) -> tuple[Payload, Message] | None:
-    """A press of a button carrying a `kind` payload, acknowledged: the payload and the
-    message to reply under (None for another button, or one on an inline message)."""
-    query = update.callback_query
-    if query is None or not isinstance(query.data, kind):
-        return None
-    await query.answer()
-    return (query.data, query.message) if isinstance(query.message, Message) else None
-
-
-@throttled
-async def meeting_page(update: Update, context: BotContext) -> None:
-    """The next page of a meeting's items (its "more" button: a MeetingPage)."""
-    if pressed := await _pressed(update, MeetingPage):
-        page, message = pressed
-        await send(message, listing_reply(page.listing, page.start))
-
-
-@throttled
-async def newest_first(update: Update, context: BotContext) -> None:
-    """The answer's excerpts (all it can page through) newest meeting first ("newest first"
-    button: a NewestFirst)."""
-    if pressed := await _pressed(update, NewestFirst):
-        button, message = pressed
-        state = context.shared
-        every = await state.engine.more(button.answer, PAGED)
-        ordered = every.newest_first(datetime.now(UTC).date())
-        await send(message, answer_reply(ordered, 0, state.page_size))
-
-
-@throttled
-async def meeting_of(update: Update, context: BotContext) -> None:
-    """The items of an excerpt's meeting (its 🗓 button: a MeetingOf)."""
-    if pressed := await _pressed(update, MeetingOf):
-        button, message = pressed
-        listing = context.shared.engine.agenda.listing(Asked(button.day), button.language)
-        await send(message, listing_reply(listing))
-
-
-@throttled
-async def open_item(update: Update, context: BotContext) -> None:
-    """One item of a meeting, opened (its button: an OpenItem)."""
-    if pressed := await _pressed(update, OpenItem):
-        button, message = pressed
-        await send(message, item_reply(button.report, button.language))
-
-
 @throttled
 async def not_text(update: Update, context: BotContext) -> None:
     """Ask for a text question when a private chat sends a sticker, photo or the like."""
     if update.effective_message:
         await update.effective_message.reply_text(texts_for_user(update.effective_user).not_text)
-
-
-@throttled
-async def more_results(update: Update, context: BotContext) -> None:
-    """Send the next page of a kept answer ("more results" button: a MorePage)."""
-    query = update.callback_query
-    if query is not None and isinstance(query.data, MorePage):
-        await _button(query, context, query.data.answer, query.data.start, more=True)
-
-
-@throttled
-async def full_passage(update: Update, context: BotContext) -> None:
-    """Send the whole passage behind one cited excerpt ("full passage" button: a FullPassage)."""
-    query = update.callback_query
-    if query is not None and isinstance(query.data, FullPassage):
-        await _button(query, context, query.data.answer, query.data.number, more=False)
-
-
-async def _button(
-    query: CallbackQuery, context: BotContext, kept: Answer, number: int, *, more: bool
-) -> None:
-    state = context.shared
-    message = query.message
-    if not isinstance(message, Message):  # a button on an inline message: nothing to reply to
-        await query.answer(texts_for_user(query.from_user).expired)
-        return
-    # The excerpts up to the page asked for, composed now from the answer's kept hits.
-    answer = await state.engine.more(kept, number + (state.page_size if more else 1))
-    if number >= len(answer.excerpts):
-        await query.answer(texts_for_user(query.from_user).expired)
-        return
-    await query.answer()
-    if more:
-        await send(message, answer_reply(answer, number, state.page_size))
-    else:
-        await send(message, passage_reply(answer, number))
-
-
-async def expired_button(update: Update, context: BotContext) -> None:
-    """Tell the user to ask again when a button's data is unknown: expired from the cache,
-    from before a restart, or never issued (python-telegram-bot's InvalidCallbackData)."""
-    if update.callback_query:
-        await update.callback_query.answer(texts_for_user(update.effective_user).expired)
 
 
 async def inline_query(update: Update, context: BotContext) -> None:

@@ -5,7 +5,7 @@ keeps), and the opened item; the words are bot.texts', the layout bot.render_age
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import (
     InlineKeyboardButton,
@@ -15,8 +15,9 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.agenda import Asked, Listing
+from bot.agenda import Listing
 from bot.answer import shorten
+from bot.chat.pager import page_of, page_starts, pager_row
 from bot.chat.replies import INLINE_PAGE, INLINE_TOTAL, Reply, result_id
 from bot.render import TELEGRAM_LIMIT, telegram_length
 from bot.render_agenda import heading_label, item_html, item_text, listing_html, listing_text
@@ -31,10 +32,13 @@ DATES_PER_ROW = 3
 
 @dataclass(frozen=True, slots=True)
 class MeetingPage:
-    """What a meeting's "more" button carries: the listing, and the item the page starts at."""
+    """What a button to a page of a listing carries: the listing, the item (or meeting) the
+    page starts at, and whether it turns the page of the message it sits under (its "more"
+    button and pager) rather than opening a listing of its own (a range's meeting)."""
 
     listing: Listing
     start: int
+    turn: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,48 +49,67 @@ class OpenItem:
     language: Language
 
 
-def listing_reply(listing: Listing, start: int = 0, count: int = MEETING_PAGE) -> Reply:
-    """A page of a meeting's items from `start` with a button per item and one for the next
-    page; or the item asked for, or the meetings nearest a day without one."""
-    html, text = listing_html(listing, start, count), listing_text(listing, start, count)
-    while telegram_length(html) > TELEGRAM_LIMIT and count > 1:  # long titles: fewer a page
-        count -= 1
-        html, text = listing_html(listing, start, count), listing_text(listing, start, count)
-    words = texts_for(listing.language)
+def _entries(listing: Listing) -> int:
+    """How many entries the listing pages through: its meeting's items or its range's meetings."""
     if listing.asked.within is not None:
-        return _range_reply(listing, start, count, html, text)
+        return len(listing.meetings)
+    if listing.meeting is None or listing.asked.item is not None:
+        return 0
+    return len(listing.meeting.items)
+
+
+def _fitting(listing: Listing, start: int, count: int = MEETING_PAGE) -> int:
+    """How many entries from `start` (at most `count`) one message holds."""
+    while count > 1 and telegram_length(listing_html(listing, start, count)) > TELEGRAM_LIMIT:
+        count -= 1  # long titles: fewer a page
+    return count
+
+
+def listing_reply(
+    listing: Listing, start: int = 0, count: int = MEETING_PAGE, *, paged: bool = False
+) -> Reply:
+    """A page of a meeting's items from `start` with a button per item and one for the next
+    page (`paged`: ◀ 2/5 ▶, turning the page in place); or the item asked for, or the meetings
+    nearest a day without one."""
+    pages = (
+        page_starts(_entries(listing), lambda at: _fitting(listing, at, count)) if paged else []
+    )
+    if pages:
+        start = pages[page_of(pages, start)]
+    count = _fitting(listing, start, count)
+    html, text = listing_html(listing, start, count), listing_text(listing, start, count)
     meeting = listing.meeting
-    if meeting is None or listing.asked.item is not None:
+    asked, language = listing.asked, listing.language
+    if asked.within is not None:
+        shown_days = listing.meetings[start : start + count]
+        buttons = [
+            InlineKeyboardButton(
+                m.day.isoformat(),
+                callback_data=MeetingPage(
+                    Listing(replace(asked, day=m.day, within=None), language, m), 0
+                ),
+            )
+            for m in shown_days
+        ]
+        width = DATES_PER_ROW
+    elif meeting is None or listing.asked.item is not None:
         return Reply(html, text)
-    shown = meeting.items[start : start + count]
-    buttons = [
-        InlineKeyboardButton(str(report.item_no), callback_data=OpenItem(report, listing.language))
-        for report in shown
-    ]
-    rows = [buttons[at : at + BUTTONS_PER_ROW] for at in range(0, len(buttons), BUTTONS_PER_ROW)]
-    if start + count < len(meeting.items):
-        rows.append(
-            [InlineKeyboardButton(words.more, callback_data=MeetingPage(listing, start + count))]
-        )
-    return Reply(html, text, InlineKeyboardMarkup(rows) if rows else None)
+    else:
+        buttons = [
+            InlineKeyboardButton(str(r.item_no), callback_data=OpenItem(r, listing.language))
+            for r in meeting.items[start : start + count]
+        ]
+        width = BUTTONS_PER_ROW
+    rows = [buttons[at : at + width] for at in range(0, len(buttons), width)]
+    if len(pages) > 1:
 
+        def turn(at: int) -> MeetingPage:
+            return MeetingPage(listing, at, turn=True)
 
-def _range_reply(listing: Listing, start: int, count: int, html: str, text: str) -> Reply:
-    """A page of a range's meetings, a button opening each one's items."""
-    words = texts_for(listing.language)
-    shown = listing.meetings[start : start + count]
-    buttons = [
-        InlineKeyboardButton(
-            meeting.day.isoformat(),
-            callback_data=MeetingPage(Listing(Asked(meeting.day), listing.language, meeting), 0),
-        )
-        for meeting in shown
-    ]
-    rows = [buttons[at : at + DATES_PER_ROW] for at in range(0, len(buttons), DATES_PER_ROW)]
-    if start + count < len(listing.meetings):
-        rows.append(
-            [InlineKeyboardButton(words.more, callback_data=MeetingPage(listing, start + count))]
-        )
+        rows.append(pager_row(pages, page_of(pages, start), turn))
+    elif not paged and start + count < _entries(listing):
+        more = MeetingPage(listing, start + count, turn=True)
+        rows.append([InlineKeyboardButton(texts_for(listing.language).more, callback_data=more)])
     return Reply(html, text, InlineKeyboardMarkup(rows) if rows else None)
 
 

@@ -26,6 +26,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.answer import Answer, shorten
+from bot.chat.pager import page_of, page_starts, pager_row
 from bot.engine import Reload, Stats
 from bot.render import (
     TELEGRAM_LIMIT,
@@ -202,9 +203,18 @@ def fitting(answer: Answer, start: int, count: int) -> int:
     return 1 if count > 0 else 0
 
 
-def answer_reply(answer: Answer, start: int, count: int) -> Reply:
+def answer_pages(answer: Answer, count: int) -> list[int]:
+    """Where each page of the answer's excerpts starts, `count` a page or as many as fit."""
+    return page_starts(len(answer.excerpts), lambda start: fitting(answer, start, count))
+
+
+def answer_reply(answer: Answer, start: int, count: int, pages: list[int] | None = None) -> Reply:
     """A page of the answer from `start`, as much of it as fits one message, with buttons (the
-    answer holds its excerpts up to the page at least; `more` says that others follow)."""
+    answer holds its excerpts up to the page at least; `more` says that others follow). With
+    `pages` (answer_pages of an answer holding all its excerpts), the page turns in place:
+    ◀ 2/5 ▶ instead of a "more results" button."""
+    if pages is not None:
+        start = pages[page_of(pages, start)]
     shown = fitting(answer, start, count)
     page = answer.page(start, shown)
     texts = texts_for_answer(answer)
@@ -225,7 +235,9 @@ def answer_reply(answer: Answer, start: int, count: int) -> Reply:
     days = [e.citation.meeting_date for e in page.excerpts if e.citation.item_no is not None]
     meetings = meeting_buttons([day for day in days if day], answer.language)
     rows = _rows(passages, 2) + _rows(sources, 2) + _rows(meetings, 2)
-    if start + shown < len(answer.excerpts) or (answer.more and shown):
+    if pages is not None and len(pages) > 1:
+        rows.append(pager_row(pages, page_of(pages, start), lambda at: MorePage(answer, at)))
+    elif pages is None and (start + shown < len(answer.excerpts) or (answer.more and shown)):
         more = MorePage(answer, start + shown)
         rows.append([InlineKeyboardButton(texts.more, callback_data=more)])
     if start == 0 and answer.newest is None and (len(answer.excerpts) > 1 or answer.more):

@@ -19,16 +19,18 @@ from bot import text
 from bot.corpus import walk
 from bot.reports import Report
 
-FORMAT_VERSION = 6  # 5: short lists joined; 6: one .npy per array, memory-mapped
+FORMAT_VERSION = 7  # 6: one .npy per array, memory-mapped; 7: reports keep their proposer
 # The code and data whose every change can change what a cache holds: how files are read into
-# reports (corpus, meetings, reports, thaidate), cut into passages, tokenized, which facts and
-# abbreviations they state, how BM25 weighs them, how the index is put together and stored.
+# reports (corpus, meetings, reports, thaidate, agencies: who proposed each), cut into passages,
+# tokenized, which facts and abbreviations they state, how BM25 weighs them, how the index is
+# put together and stored.
 # tests/test_store.py checks that every module the build imports is here or in QUERY_TIME.
 SHAPING_SOURCES = (
     "corpus.py",
     "meetings.py",
     "reports.py",
     "thaidate.py",
+    "agencies.py",
     "passages.py",
     "text.py",
     "facts.py",
@@ -49,7 +51,7 @@ QUERY_TIME = (
     "rarity.py",
     "spelling.py",
     "daterange.py",
-    "agencies.py",
+    "sections.py",
     "index/query.py",
     "index/coverage.py",
 )

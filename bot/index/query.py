@@ -19,6 +19,7 @@ from bot.daterange import DateRange, find_range
 from bot.facts import Fact, asked_fact, asking_words
 from bot.index.postings import Postings
 from bot.lexicon import Lexicon
+from bot.sections import asked_section
 from bot.spelling import correct_tokens
 from bot.thaidate import BE_OFFSET, Period, expand_dates, find_period
 
@@ -81,6 +82,7 @@ class Query:
     corrections: tuple[tuple[str, str], ...] = ()  # (as written, as searched) for typos
     within: DateRange | None = None  # the meeting dates the question restricts itself to
     proposer: str | None = None  # the proposer it restricts itself to (bot.agencies)
+    section: str | None = None  # the meeting section it restricts itself to (bot.sections)
 
 
 def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
@@ -111,11 +113,13 @@ class QueryReader:
         tokenize: Tokenizer,
         lexicon: Lexicon | None,
         abbreviations: Lexicon,
+        short_names: Mapping[str, str] | None = None,
     ) -> None:
         self._postings = postings
         self.tokenize = tokenize
         self.lexicon = lexicon
         self._abbreviations = abbreviations
+        self._short_names = short_names or {}  # คค. -> กระทรวงคมนาคม, as the corpus defines
         self._senses: dict[tuple[str, ...], dict[str, float]] = {}
         self._rendered: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
 
@@ -181,6 +185,9 @@ class QueryReader:
     def read(self, question: str) -> Query:
         """The question's terms, Thai translations of its English words, and its concepts."""
         written_out = expand_dates(text.unstretch(text.clean(question)))
+        section = asked_section(written_out)
+        if section is not None:  # "หมวดแต่งตั้ง", "the legal section": the section's own name
+            written_out = written_out.replace(section[1], f" {section[0]} ", 1)
         tokens = text.analyze(written_out)
         lexicon = self.lexicon
 
@@ -266,5 +273,6 @@ class QueryReader:
             asked_fact(question),
             tuple(corrections),
             find_range(written_out, date.today()),
-            asked_proposer(written_out),
+            asked_proposer(written_out, self._short_names),
+            section[0] if section else None,
         )

@@ -9,14 +9,13 @@ question's words side by side more.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot import text
 from bot.abbreviations import both_ways, full_names
-from bot.agencies import proposer
 from bot.daterange import DateRange
 from bot.facts import FACTS, stated
 from bot.index.coverage import (
@@ -141,9 +140,6 @@ class SearchIndex:
         self._meeting_day = np.array(
             [day.toordinal() if day else 0 for day in meetings], dtype=np.int64
         )
-        # Who proposed each report (its "ตามที่ ... เสนอ"), by report row, for the proposer
-        # filter; read when a question first names one.
-        self._proposers: list[str] | None = None
 
     @classmethod
     def from_tokens(
@@ -235,7 +231,9 @@ class SearchIndex:
         if self._reader is None:
             pairs = both_ways(self.abbreviation_table).items()
             abbreviations = Lexicon.parse([f"{short}\t{name}" for short, name in pairs])
-            self._reader = QueryReader(self._passages, self.tokenize, self.lexicon, abbreviations)
+            self._reader = QueryReader(
+                self._passages, self.tokenize, self.lexicon, abbreviations, self.abbreviation_table
+            )
         return self._reader
 
     def analyze(self, question: str) -> Query:
@@ -248,8 +246,12 @@ class SearchIndex:
         rows = np.flatnonzero(passage_scores > 0)  # on a bool array: 7x faster than on floats
         if query.within is not None:  # a range the question states: a filter, not a lift
             rows = rows[self._in_range(query.within, rows)]
-        if query.proposer is not None:  # so is the proposer it names
-            rows = rows[self._proposed_by(query.proposer, rows)]
+        if query.proposer is not None:  # so are the proposer and the section it names
+            name = query.proposer
+            rows = rows[self._of_reports(rows, lambda report: name in report.proposer)]
+        if query.section is not None:
+            section = query.section
+            rows = rows[self._of_reports(rows, lambda report: report.heading == section)]
         report_scores = self._reports.scores(query.terms, query.translations)
         weight = self.TRANSLATED_REPORT_WEIGHT if query.translated else self.REPORT_WEIGHT
         scores = report_scores[self._report_of[rows]]
@@ -261,11 +263,10 @@ class SearchIndex:
             scores *= np.where(self._states[query.fact][rows], 1 + self.FACT_BOOST, 1.0)
         return rows, scores
 
-    def _proposed_by(self, name: str, rows: np.ndarray) -> np.ndarray:
-        """Which of `rows` belong to reports that `name` proposed."""
-        if self._proposers is None:
-            self._proposers = [proposer(report.text) for report in self.reports.values()]
-        chosen = np.array([name in who for who in self._proposers], dtype=bool)
+    def _of_reports(self, rows: np.ndarray, keep: Callable[[Report], bool]) -> np.ndarray:
+        """Which of `rows` belong to reports that `keep` keeps."""
+        reports = self.reports.values()
+        chosen = np.fromiter(map(keep, reports), dtype=bool, count=len(reports))
         return chosen[self._report_of[rows]] if chosen.size else np.zeros(rows.size, bool)
 
     def _in_range(self, within: DateRange, rows: np.ndarray) -> np.ndarray:

@@ -102,6 +102,7 @@ def _report_row(report: Report) -> list[Any]:
         report.item_no,
         report.heading,
         report.chair,
+        report.proposer,
     ]
 
 
@@ -272,8 +273,9 @@ def _reports(folder: Path) -> list[Report]:
                 item_no,
                 heading,
                 chair,
+                proposer,
             )
-            for doc_id, title, body, day, url, source, item_no, heading, chair in rows
+            for doc_id, title, body, day, url, source, item_no, heading, chair, proposer in rows
         ]
 
 
