@@ -399,9 +399,12 @@ def _weakly(index: SearchIndex) -> Words:
     return words
 
 
-def find(index: SearchIndex, question: str, depth: int = DEPTH) -> Results:
-    """The question's best `depth` hits, from which any page of its answer is composed."""
-    query = index.analyze(question)
+def find(
+    index: SearchIndex, question: str, depth: int = DEPTH, among: frozenset[str] | None = None
+) -> Results:
+    """The question's best `depth` hits (of the reports `among`, when given), from which any
+    page of its answer is composed."""
+    query = replace(index.analyze(question), among=among)
     return Results(question, query, Ranked(index.search(query, k=depth)), _weakly(index))
 
 

@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     user_question_limit: int = Field(default=10, ge=0)
     user_question_window: float = Field(default=60, ge=0)
     messages_per_second: float = Field(default=30, ge=0)
+    state_db: Path | None = None
+    refresh_minutes: float = Field(default=10, ge=0)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -100,7 +102,9 @@ class Settings(BaseSettings):
     def _level(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("telegram_bot_token", "webhook_secret_token", "index_dir", mode="before")
+    @field_validator(
+        "telegram_bot_token", "webhook_secret_token", "index_dir", "state_db", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -131,6 +135,13 @@ class Settings(BaseSettings):
         if self.index_dir is None:
             return default_cache_dir([self.corpus_dir])
         return self.index_dir.expanduser().resolve()  # "." or "~/index" work too
+
+    def state_path(self) -> Path:
+        """Where the bot keeps its state (subscriptions, votes, counters): STATE_DB, or a file
+        beside the index cache."""
+        if self.state_db is None:
+            return self.index_cache().parent / "state.sqlite3"
+        return self.state_db.expanduser().resolve()
 
     def token(self) -> str | None:
         """The bot token, checked for shape; None when unset."""

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bot.agenda import Agenda, Listing, listing_for
 from bot.answer import MAX_EXCERPTS, Answer, ask, find
@@ -23,6 +24,7 @@ from bot.corpus import CorpusError
 from bot.evaluate import percentile
 from bot.index import SearchIndex
 from bot.index.build import load_or_build
+from bot.index.freshness import stamps
 from bot.index.storage import Built
 
 log = logging.getLogger(__name__)
@@ -79,7 +81,13 @@ def load_index(paths: Sequence[Path], cache: Path | None = None) -> Built:
 class Engine:
     """The index now answering, its statistics, and the one reload allowed at a time."""
 
-    def __init__(self, paths: Sequence[Path], current: Built, cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        current: Built,
+        cache: Path | None = None,
+        seen: list[list[Any]] | None = None,
+    ) -> None:
         self.paths = tuple(paths)
         self.cache = cache
         self._current = current
@@ -88,16 +96,19 @@ class Engine:
         self._questions = 0
         self._seconds: deque[float] = deque(maxlen=TIME_SAMPLES)
         self._agenda: tuple[SearchIndex, Agenda] | None = None
+        # The corpus files as they were when the current index was read (freshness.stamps).
+        self._stamps = stamps(self.paths) if seen is None else seen
 
     @classmethod
     def load(cls, paths: Sequence[Path], cache: Path | None = None) -> Engine:
         """Build the first index (blocking, before any question), logging what was loaded."""
+        seen = stamps(paths)
         current = load_index(paths, cache)
         for line in current.describe():
             log.info("%s", line)
         # The first question would otherwise pay for loading the dictionaries and lexicon.
         ask(current.index, WARM_UP_QUESTION)
-        return cls(paths, current, cache)
+        return cls(paths, current, cache, seen)
 
     @property
     def current(self) -> Built:
@@ -144,6 +155,15 @@ class Engine:
             return answer
         return await asyncio.to_thread(answer.results.answer, count)
 
+    def corpus_changed(self) -> bool:
+        """Whether a corpus file was added, removed or changed since the current index was
+        loaded (their paths, sizes and modification times; blocking: walks the folders)."""
+        return stamps(self.paths) != self._stamps
+
+    async def corpus_changed_now(self) -> bool:
+        """corpus_changed, in a worker thread (walking the folders may take a while)."""
+        return await asyncio.to_thread(self.corpus_changed)
+
     @property
     def reloading(self) -> bool:
         """Whether a reload is running now."""
@@ -159,6 +179,7 @@ class Engine:
             raise ReloadBusyError("a reload is already running")
         async with self._reload_lock:
             before = self._current
+            seen = await asyncio.to_thread(stamps, self.paths)  # before reading: none missed
             try:
                 after = await asyncio.to_thread(load_index, self.paths, self.cache)
             except (CorpusError, OSError) as error:
@@ -168,6 +189,7 @@ class Engine:
                 log.exception("reload failed unexpectedly, keeping the current index")
                 raise ReloadError(f"{type(error).__name__}: {error}") from error
             self._current = after  # the swap: one assignment, seen whole by every reader
+            self._stamps = seen
         for line in after.describe():
             log.info("reload: %s", line)
         return Reload(before, after)

@@ -71,6 +71,33 @@ class Texts:
     newest_button: str
     newest_line: str
     newest_old: str
+    # Following topics, digests, votes, forgetting (bot.state), and how fresh the index is.
+    follow_usage: str
+    followed: str
+    already_following: str
+    too_many_topics: str
+    unfollowed: str
+    unfollowed_all: str
+    not_following: str
+    following_list: str
+    following_none: str
+    state_unavailable: str
+    group_admins_only: str
+    alert_head: str
+    alert_more: str
+    unfollow_button: str
+    digest_usage: str
+    digest_on: str
+    digest_off: str
+    digest_head: str
+    forgotten: str
+    vote_thanks: str
+    vote_why: str
+    reasons: dict[str, str]
+    reason_thanks: str
+    refreshed: str
+    freshness: str
+    delivered: str
 
 
 THAI = Texts(
@@ -98,8 +125,11 @@ THAI = Texts(
         " <code>/meeting 12 ต.ค. 64</code> ของการประชุมวันนั้น\n"
         "<b>ในกลุ่ม</b> พิมพ์ <code>/ask คำถาม</code> ตอบกลับข้อความของบอท"
         " หรือกล่าวถึง @{bot} พร้อมคำถาม\n"
-        "<b>อินไลน์</b> พิมพ์ <code>@{bot} คำถาม</code> ในแชตใดก็ได้ แล้วเลือกผลที่จะส่ง\n\n"
-        "ปุ่มใต้คำตอบ: «ผลเพิ่มเติม» แสดงผลถัดไป และ 📄 แสดงข้อความเต็มของข้อนั้น"
+        "<b>อินไลน์</b> พิมพ์ <code>@{bot} คำถาม</code> ในแชตใดก็ได้ แล้วเลือกผลที่จะส่ง\n"
+        "<b>ติดตาม</b> <code>/follow รถไฟทางคู่</code> บอทจะส่งมติ ครม. ใหม่เรื่องนั้นมาให้"
+        " (<code>/following</code> ดูหัวข้อ <code>/unfollow</code> เลิก"
+        " <code>/digest on</code> สรุปทุกการประชุมใหม่ <code>/forget</code> ลบข้อมูลของคุณ)\n\n"
+        "ปุ่มใต้คำตอบ: «ผลเพิ่มเติม» แสดงผลถัดไป 📄 แสดงข้อความเต็มของข้อนั้น 👍 👎 บอกว่าคำตอบดีไหม"
     ),
     ask_usage="พิมพ์คำถามต่อท้ายคำสั่ง เช่น <code>/ask เงินช่วยเหลือน้ำท่วม 2567</code>",
     too_long="คำถามยาวเกินไป ({length} ตัวอักษร) กรุณาถามสั้น ๆ ไม่เกิน {limit} ตัวอักษร"
@@ -144,6 +174,42 @@ THAI = Texts(
     newest_button="🕒 ใหม่สุดก่อน",
     newest_line="เรียงจากการประชุมล่าสุด (ล่าสุด {date})",
     newest_old="เรื่องที่ตรงคำถามล่าสุดมาจากการประชุมเมื่อกว่าหนึ่งปีก่อน",
+    follow_usage="พิมพ์หัวข้อต่อท้ายคำสั่ง เช่น <code>/follow รถไฟทางคู่</code>"
+    " เมื่อมีมติ ครม. ใหม่เรื่องนี้ บอทจะส่งมาให้",
+    followed="ติดตาม “{topic}” แล้ว: เมื่อมีมติ ครม. ใหม่เกี่ยวกับเรื่องนี้ บอทจะส่งมาให้"
+    " (เลิกติดตาม: <code>/unfollow {topic}</code>)",
+    already_following="ติดตาม “{topic}” อยู่แล้ว",
+    too_many_topics="ติดตามได้ไม่เกิน {limit} หัวข้อ: เลิกติดตามบางหัวข้อก่อนด้วย /unfollow",
+    unfollowed="เลิกติดตาม “{topic}” แล้ว",
+    unfollowed_all="เลิกติดตามทั้งหมดแล้ว ({count} หัวข้อ)",
+    not_following="ไม่ได้ติดตาม “{topic}” อยู่ (ดูหัวข้อที่ติดตาม: /following)",
+    following_list="หัวข้อที่ติดตาม ({count}):\n{topics}\n\nเลิกติดตาม: <code>/unfollow หัวข้อ</code>"
+    " หรือ <code>/unfollow all</code>",
+    following_none="ยังไม่ได้ติดตามหัวข้อใด: <code>/follow หัวข้อ</code>",
+    state_unavailable="ขออภัย ตอนนี้บอทบันทึกการติดตามและความเห็นไม่ได้ (ฐานข้อมูลใช้งานไม่ได้)"
+    " แต่ยังตอบคำถามได้ตามปกติ",
+    group_admins_only="ในกลุ่ม เฉพาะผู้ดูแลกลุ่มเท่านั้นที่ตั้งค่าการติดตามได้",
+    alert_head="🔔 มีมติ ครม. ใหม่เกี่ยวกับ “{topic}” ที่คุณติดตาม",
+    alert_more="🔔 และมีอีก {count} หัวข้อที่ติดตามซึ่งมีเรื่องใหม่: {topics}",
+    unfollow_button="🔕 เลิกติดตาม “{topic}”",
+    digest_usage="<code>/digest on</code> ส่งสรุปทุกการประชุม ครม. ใหม่มาที่แชตนี้"
+    " <code>/digest off</code> หยุดส่ง (ตอนนี้: {now})",
+    digest_on="จะส่งสรุปการประชุม ครม. ใหม่ทุกครั้งมาที่แชตนี้",
+    digest_off="หยุดส่งสรุปการประชุมแล้ว",
+    digest_head="🗞 การประชุม ครม. ใหม่",
+    forgotten="ลบข้อมูลของคุณที่บอทเก็บไว้แล้ว ({count} รายการ)",
+    vote_thanks="ขอบคุณสำหรับความเห็น",
+    vote_why="ขอบคุณ คำตอบนี้ผิดอย่างไร",
+    reasons={
+        "wrong_report": "รายงานผิดเรื่อง",
+        "not_found": "ไม่มีสิ่งที่ถาม",
+        "excerpt": "ข้อความไม่ตอบคำถาม",
+    },
+    reason_thanks="ขอบคุณ จะนำไปปรับปรุงคำตอบ",
+    refreshed="🔄 พบไฟล์ใหม่หรือที่เปลี่ยนใน CORPUS_DIR จึงสร้างดัชนีใหม่เอง",
+    freshness="ดัชนีสร้างเมื่อ {built}; การประชุมล่าสุดที่มี {latest}",
+    delivered="รายงานใหม่หรือที่เปลี่ยน {changed} เรื่อง: แจ้งผู้ติดตาม {alerts} ครั้ง"
+    " ส่งสรุปการประชุม {digests} ครั้ง",
 )
 ENGLISH = Texts(
     found="Results for",
@@ -176,8 +242,13 @@ ENGLISH = Texts(
         " <code>/meeting 2021-10-12</code> those of that day.\n"
         "<b>In groups</b> send <code>/ask your question</code>, reply to one of my messages,"
         " or mention @{bot} with your question.\n"
-        "<b>Inline</b> type <code>@{bot} your question</code> in any chat and pick a result.\n\n"
-        "Buttons under an answer: «More results» shows the next ones, 📄 a whole passage."
+        "<b>Inline</b> type <code>@{bot} your question</code> in any chat and pick a result.\n"
+        "<b>Follow</b> <code>/follow rail double track</code>: new cabinet items on it are sent"
+        " to you (<code>/following</code> lists, <code>/unfollow</code> stops,"
+        " <code>/digest on</code> summarises every new meeting, <code>/forget</code> deletes"
+        " your data).\n\n"
+        "Buttons under an answer: «More results» shows the next ones, 📄 a whole passage,"
+        " 👍 👎 say whether it helped."
     ),
     ask_usage="Put your question after the command, e.g. <code>/ask smart city</code>",
     too_long="That question is too long ({length} characters). Please ask in at most {limit}"
@@ -222,6 +293,41 @@ ENGLISH = Texts(
     newest_button="🕒 Newest first",
     newest_line="Newest meetings first (the newest: {date})",
     newest_old="Even the newest matching item is from a meeting over a year ago.",
+    follow_usage="Put the topic after the command, e.g. <code>/follow rail double track</code>:"
+    " when a new cabinet item answers it, the bot sends it here.",
+    followed="Following “{topic}”: when a new cabinet item answers it, the bot sends it here"
+    " (to stop: <code>/unfollow {topic}</code>).",
+    already_following="Already following “{topic}”.",
+    too_many_topics="At most {limit} topics: unfollow some first with /unfollow.",
+    unfollowed="Stopped following “{topic}”.",
+    unfollowed_all="Stopped following every topic ({count}).",
+    not_following="Not following “{topic}” (your topics: /following).",
+    following_list="Topics followed ({count}):\n{topics}\n\nTo stop: <code>/unfollow topic</code>"
+    " or <code>/unfollow all</code>",
+    following_none="No topics followed yet: <code>/follow topic</code>",
+    state_unavailable="Sorry, the bot cannot store follows and votes right now (its database is"
+    " unavailable); questions are answered as usual.",
+    group_admins_only="In a group, only the group's admins can set what it follows.",
+    alert_head="🔔 New cabinet items on “{topic}”, which you follow",
+    alert_more="🔔 {count} more topics you follow have new items: {topics}",
+    unfollow_button="🔕 Unfollow “{topic}”",
+    digest_usage="<code>/digest on</code> sends this chat a summary of every new cabinet meeting,"
+    " <code>/digest off</code> stops it (now: {now}).",
+    digest_on="This chat will get a summary of every new cabinet meeting.",
+    digest_off="No more meeting summaries here.",
+    digest_head="🗞 A new cabinet meeting",
+    forgotten="Deleted what the bot kept about you ({count} records).",
+    vote_thanks="Thanks for the feedback.",
+    vote_why="Thanks. What was wrong?",
+    reasons={
+        "wrong_report": "Wrong report",
+        "not_found": "Not what I asked",
+        "excerpt": "Excerpt does not answer",
+    },
+    reason_thanks="Thanks, this helps improve the answers.",
+    refreshed="🔄 New or changed files in CORPUS_DIR: the index was rebuilt by itself.",
+    freshness="Index built {built}; newest meeting known {latest}",
+    delivered="{changed} new or changed reports: {alerts} alerts and {digests} digests sent",
 )
 
 

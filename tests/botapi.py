@@ -430,6 +430,7 @@ class FakeBotApi:
         self._held: set[str] = set()
         self._holding: dict[str, int] = {}
         self._chat_admins: dict[int | str, list[int]] = {}
+        self._blocked: set[int | str] = set()
         self._handlers: dict[str, Handler] = {}
         self._files: dict[str, tuple[str, bytes]] = {}
         self._commands: dict[str, list[dict[str, Any]]] = {}
@@ -728,6 +729,15 @@ class FakeBotApi:
         getChatMember)."""
         with self._cond:
             self._chat_admins[chat_id] = list(user_ids)
+
+    def block(self, chat_id: int | str, blocked: bool = True) -> None:
+        """Make the chat's user block the bot (sendMessage to it answers 403 Forbidden), or
+        unblock it again."""
+        with self._cond:
+            if blocked:
+                self._blocked.add(chat_id)
+            else:
+                self._blocked.discard(chat_id)
 
     def set_handler(self, method: str, handler: Handler | None) -> None:
         """Override / add a method: ``handler(params) -> result`` (may raise :class:`ApiError`).
@@ -1182,6 +1192,10 @@ class FakeBotApi:
         return text
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._cond:
+            blocked = params.get("chat_id") in self._blocked
+        if blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         text = self._check_text(params)
         msg = self._new_bot_message(params)
         msg["text"] = text

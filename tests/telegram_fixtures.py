@@ -8,6 +8,7 @@ import errno
 import os
 import re
 import stat
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -44,8 +45,11 @@ def seed_passages() -> int:
 
 
 def make_settings(fake: FakeBotApi, corpus: Path, **fields: Any) -> Settings:
-    """Settings pointing at the fake, reading no .env file."""
-    values: dict[str, Any] = {"admin_user_ids": frozenset({ADMIN_ID})} | fields
+    """Settings pointing at the fake, reading no .env file, with a state database of its own
+    and no refresh job unless asked."""
+    state = Path(tempfile.mkdtemp(prefix="state-")) / "state.sqlite3"
+    defaults = {"admin_user_ids": frozenset({ADMIN_ID}), "state_db": state, "refresh_minutes": 0}
+    values: dict[str, Any] = defaults | fields
     return Settings(
         telegram_bot_token=SecretStr(TOKEN),
         corpus_dir=corpus,
@@ -57,8 +61,11 @@ def make_settings(fake: FakeBotApi, corpus: Path, **fields: Any) -> Settings:
 
 @asynccontextmanager
 async def polling(application: Application) -> AsyncIterator[Application]:
-    """Run the application with real long polling against the fake; stop it however we leave."""
+    """Run the application with real long polling against the fake, as run_polling does (its
+    post_init and post_shutdown included); stop it however we leave."""
     await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
     try:
         await application.start()
         assert application.updater is not None
@@ -70,6 +77,8 @@ async def polling(application: Application) -> AsyncIterator[Application]:
         if application.running:
             await application.stop()
         await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
 
 
 def write_report(folder: Path, name: str, title: str, body: str, day: str) -> Path:

@@ -472,12 +472,23 @@ async def test_stats_show_corpus_age_questions_and_times(
     assert lines[2].startswith("Questions answered 2 · p50 ") and " ms · p95 " in lines[2]
 
 
+EVERYONE = [
+    "ask",
+    "latest",
+    "meeting",
+    "follow",
+    "following",
+    "unfollow",
+    "digest",
+    "forget",
+    "help",
+]
+
+
 async def test_command_menu_is_registered_in_english_and_thai(
     fake: FakeBotApi, start_bot: StartBot
 ) -> None:
-    application = await start_bot()
-    assert application.post_init is not None
-    await application.post_init(application)  # run_polling calls it; here we start by hand
+    await start_bot()  # post_init ran, as run_polling runs it (tests.telegram_fixtures.polling)
 
     menus = {
         call.params.get("language_code"): call.params["commands"]
@@ -485,7 +496,7 @@ async def test_command_menu_is_registered_in_english_and_thai(
         if "scope" not in call.params  # everyone's menu (admins' own: test_telegram_meetings)
     }
     assert set(menus) == {None, "th"}
-    assert [command["command"] for command in menus[None]] == ["ask", "latest", "meeting", "help"]
+    assert [command["command"] for command in menus[None]] == EVERYONE
     assert menus["th"][0]["description"] == "ถามเกี่ยวกับรายงานการประชุมคณะรัฐมนตรี"
 
 

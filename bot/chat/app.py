@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.chat.alerts import Unfollow, announce
 from bot.chat.buttons import (
     expired_button,
     full_passage,
@@ -33,6 +34,14 @@ from bot.chat.buttons import (
     page_number,
 )
 from bot.chat.context import CONTEXT_TYPES, Shared
+from bot.chat.follow import (
+    digest_command,
+    follow_command,
+    following_command,
+    forget_command,
+    unfollow_button,
+    unfollow_command,
+)
 from bot.chat.handlers import (
     admins_only,
     ask,
@@ -45,10 +54,10 @@ from bot.chat.handlers import (
     meeting_command,
     not_text,
     on_error,
-    reload,
     stats,
 )
 from bot.chat.lanes import Lanes
+from bot.chat.loads import refresh, reload
 from bot.chat.meetings import MeetingPage, OpenItem
 from bot.chat.pacing import rate_limiter
 from bot.chat.pager import PageNumber
@@ -66,6 +75,7 @@ from bot.chat.replies import (
 from bot.chat.throttle import Throttle
 from bot.config import Settings, SettingsError
 from bot.engine import Engine
+from bot.state import State
 
 # Questions searched at once. Searches are CPU-bound under the GIL, so more would not be faster;
 # fewer leave the worker threads free for inline queries and a /reload.
@@ -100,6 +110,13 @@ async def post_init(application: Application) -> None:
         description, short = DESCRIPTIONS[language]
         await bot.set_my_description(description, language_code=language)
         await bot.set_my_short_description(short, language_code=language)
+    # What came while the bot was down (against what the state database last saw).
+    await announce(bot, application.bot_data[SHARED])
+
+
+async def post_shutdown(application: Application) -> None:
+    """Close the state database."""
+    application.bot_data[SHARED].state.close()
 
 
 def api_urls(base: str) -> tuple[str, str]:
@@ -132,6 +149,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         # queries and buttons out of the questions' queue (see bot/chat/lanes.py).
         .concurrent_updates(Lanes())
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if settings.telegram_api_base_url:
         base_url, base_file_url = api_urls(str(settings.telegram_api_base_url))
@@ -143,7 +161,11 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         settings.admin_user_ids,
         Throttle(settings.user_question_limit, settings.user_question_window),
         asyncio.Semaphore(QUESTION_SEARCHES),
+        State.open(settings.state_path()),
     )
+    if settings.refresh_minutes > 0 and application.job_queue is not None:
+        every = settings.refresh_minutes * 60
+        application.job_queue.run_repeating(refresh, interval=every, first=every, name="refresh")
 
     # Admins are the users listed in the settings, nobody else: not a group's own admins, not
     # a message sent on behalf of a group or channel (whose "from" is a shared service bot).
@@ -158,6 +180,11 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.add_handler(CommandHandler("ask", ask_command, filters=new))
     application.add_handler(CommandHandler("latest", latest_command, filters=new))
     application.add_handler(CommandHandler("meeting", meeting_command, filters=new))
+    application.add_handler(CommandHandler("follow", follow_command, filters=new))
+    application.add_handler(CommandHandler("unfollow", unfollow_command, filters=new))
+    application.add_handler(CommandHandler("following", following_command, filters=new))
+    application.add_handler(CommandHandler("digest", digest_command, filters=new))
+    application.add_handler(CommandHandler("forget", forget_command, filters=new))
     application.add_handler(CommandHandler("reload", reload, filters=new & admins))
     application.add_handler(CommandHandler("stats", stats, filters=new & admins))
     application.add_handler(CommandHandler(["reload", "stats"], admins_only, filters=new))
@@ -176,6 +203,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.add_handler(CallbackQueryHandler(meeting_of, pattern=MeetingOf))
     application.add_handler(CallbackQueryHandler(newest_first, pattern=NewestFirst))
     application.add_handler(CallbackQueryHandler(page_number, pattern=PageNumber))
+    application.add_handler(CallbackQueryHandler(unfollow_button, pattern=Unfollow))
     application.add_handler(CallbackQueryHandler(expired_button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(on_error)

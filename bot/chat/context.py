@@ -16,18 +16,20 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from bot.chat.replies import SHARED
 from bot.chat.throttle import Throttle
 from bot.engine import Engine
+from bot.state import State
 
 
 @dataclass(frozen=True, slots=True)
 class Shared:
-    """What the handlers share: the engine, the page size, the admins, the per-user throttle
-    and the question searches allowed at once."""
+    """What the handlers share: the engine, the page size, the admins, the per-user throttle,
+    the question searches allowed at once, and the state database."""
 
     engine: Engine
     page_size: int
     admins: frozenset[int]
     throttle: Throttle
     searches: asyncio.Semaphore
+    state: State
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -19,7 +19,6 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.agenda import ITEM, Asked
-from bot.answer import shorten
 from bot.chat.context import BotContext
 from bot.chat.meetings import listing_reply, listing_results
 from bot.chat.replies import (
@@ -33,11 +32,9 @@ from bot.chat.replies import (
     day_of_start,
     guest_result,
     inline_results,
-    reload_report,
     stats_text,
     texts_for_user,
 )
-from bot.engine import ReloadBusyError, ReloadError
 from bot.text import Language, detect_language
 from bot.texts import language_of_user
 from bot.thaidate import find_date
@@ -251,28 +248,6 @@ async def guest_question(update: Update, context: BotContext) -> None:
             answer = await state.engine.answer(question, state.page_size)
         reply = answer_reply(answer, 0, state.page_size)
     await message.answer_guest_query(guest_result(question, reply))
-
-
-async def reload(update: Update, context: BotContext) -> None:
-    """Rebuild the index from CORPUS_DIR (admins) and report the counts before → after."""
-    message = update.effective_message
-    if message is None:
-        return
-    texts = texts_for_user(update.effective_user)
-    engine = context.shared.engine
-    if engine.reloading:
-        await message.reply_text(texts.reload_busy)
-        return
-    await message.reply_text(texts.reloading)
-    try:
-        done = await engine.reload()
-    except ReloadBusyError:
-        await message.reply_text(texts.reload_busy)
-    except ReloadError as error:
-        reason = html.escape(shorten(str(error), 3000), quote=False)
-        await message.reply_text(texts.reload_failed.format(reason=reason))
-    else:
-        await message.reply_text(reload_report(done, texts))
 
 
 async def stats(update: Update, context: BotContext) -> None:

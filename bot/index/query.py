@@ -83,6 +83,7 @@ class Query:
     within: DateRange | None = None  # the meeting dates the question restricts itself to
     proposer: str | None = None  # the proposer it restricts itself to (bot.agencies)
     section: str | None = None  # the meeting section it restricts itself to (bot.sections)
+    among: frozenset[str] | None = None  # only these reports (a followed topic's new reports)
 
 
 def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:

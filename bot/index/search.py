@@ -252,6 +252,9 @@ class SearchIndex:
         if query.section is not None:
             section = query.section
             rows = rows[self._of_reports(rows, lambda report: report.heading == section)]
+        if query.among is not None:
+            among = query.among
+            rows = rows[self._of_reports(rows, lambda report: report.doc_id in among)]
         report_scores = self._reports.scores(query.terms, query.translations)
         weight = self.TRANSLATED_REPORT_WEIGHT if query.translated else self.REPORT_WEIGHT
         scores = report_scores[self._report_of[rows]]
