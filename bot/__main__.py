@@ -29,11 +29,13 @@ from bot.evaluate import (
     table,
 )
 from bot.evaluate_listings import is_listing, parse_listing, score, summary_table
+from bot.feedback_export import export_misses
 from bot.index import SearchIndex
 from bot.index.build import build, from_reports
 from bot.render import to_text
 from bot.render_agenda import listing_text
 from bot.squad import as_unanswerable, is_squad, read_squad
+from bot.state import State
 
 log = logging.getLogger("bot")
 
@@ -190,6 +192,24 @@ def command_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_feedback(args: argparse.Namespace) -> int:
+    """Write the down-voted and declined questions as eval questions."""
+    settings = load_settings()
+    state = State.open(settings.state_path())
+    if not state.available:
+        print(
+            f"error: the state database {state.path} is unavailable: {state.problem}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        count = export_misses(state, args.out)
+    finally:
+        state.close()
+    print(f"wrote {count} questions to {args.out} (from {state.path})")
+    return 0
+
+
 def command_import(args: argparse.Namespace) -> int:
     """Split meeting posts into items and write the archive; print what each post gave."""
     built = archive.build_archive(read_posts(args.sources))
@@ -241,7 +261,7 @@ def _log_level(value: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser: run (default), ask, eval, index, import, bench."""
+    """The argument parser: run (default), ask, eval, index, import, bench, feedback."""
     main_parser = argparse.ArgumentParser(
         prog="python -m bot", description="Answer questions about Thai cabinet reports."
     )
@@ -343,6 +363,16 @@ def parser() -> argparse.ArgumentParser:
         help="SQuAD-shaped questions: ask them of --corpus, which cannot answer them",
     )
     eval_parser.set_defaults(handler=command_eval)
+
+    feedback_parser = commands.add_parser(
+        "feedback", parents=[common], help="what users said about answers (STATE_DB)"
+    )
+    feedback_commands = feedback_parser.add_subparsers(dest="feedback_command", required=True)
+    export_parser = feedback_commands.add_parser(
+        "export", parents=[common], help="down-voted and declined questions as eval questions"
+    )
+    export_parser.add_argument("out", type=Path, metavar="FILE.jsonl")
+    export_parser.set_defaults(handler=command_feedback)
     return main_parser
 
 

@@ -293,15 +293,6 @@ class State:
                 ),
             )
 
-    def give_reason(self, answer: str, user_id: int, reason: str) -> bool:
-        """Say why a down vote was given; False when there is no such down vote."""
-        with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE votes SET reason = ? WHERE answer = ? AND user_id = ? AND vote = -1",
-                (reason, answer, user_id),
-            )
-            return cursor.rowcount == 1
-
     def declined(self, question: str, language: str, user_id: int) -> None:
         """Remember a question no report answered (for `feedback export`)."""
         with self._transaction() as db:

@@ -98,6 +98,7 @@ class Texts:
     refreshed: str
     freshness: str
     delivered: str
+    stats_votes: str
 
 
 THAI = Texts(
@@ -208,6 +209,8 @@ THAI = Texts(
     reason_thanks="ขอบคุณ จะนำไปปรับปรุงคำตอบ",
     refreshed="🔄 พบไฟล์ใหม่หรือที่เปลี่ยนใน CORPUS_DIR จึงสร้างดัชนีใหม่เอง",
     freshness="ดัชนีสร้างเมื่อ {built}; การประชุมล่าสุดที่มี {latest}",
+    stats_votes="ถามทั้งหมด {asked} ครั้ง (ตอบ {answered} · ไม่พบ {declined})"
+    " · 👍 {up} · 👎 {down}{reasons}",
     delivered="รายงานใหม่หรือที่เปลี่ยน {changed} เรื่อง: แจ้งผู้ติดตาม {alerts} ครั้ง"
     " ส่งสรุปการประชุม {digests} ครั้ง",
 )
@@ -327,6 +330,8 @@ ENGLISH = Texts(
     reason_thanks="Thanks, this helps improve the answers.",
     refreshed="🔄 New or changed files in CORPUS_DIR: the index was rebuilt by itself.",
     freshness="Index built {built}; newest meeting known {latest}",
+    stats_votes="Asked {asked} times in all ({answered} answered · {declined} declined)"
+    " · 👍 {up} · 👎 {down}{reasons}",
     delivered="{changed} new or changed reports: {alerts} alerts and {digests} digests sent",
 )
 

@@ -105,7 +105,7 @@ async def test_english_question_gets_an_english_reply(
     text = reply.params["text"]
     assert text.startswith("Results for <i>AOT Airport</i>")
     assert "<b>AOT Airport</b>" in text and "13 August 2020 (2020-08-13)" in text
-    assert [button["text"] for button in buttons(reply)] == ["📄 Full passage 1"]
+    assert [button["text"] for button in buttons(reply)] == ["📄 Full passage 1", "👍", "👎"]
     assert_good_html(text)
 
 
@@ -257,7 +257,7 @@ async def test_full_passage_button_shows_the_whole_passage(
 ) -> None:
     await start_bot()
     first = await exchange(fake, "AOT Airport", language_code="en")
-    (passage_button,) = buttons(first)
+    passage_button, _up, _down = buttons(first)
     (answer_id,) = bot_message_ids(fake, USER_ID)
     before = len(sent(fake))
     await press(fake, passage_button["callback_data"], answer_id)

@@ -34,6 +34,7 @@ from bot.chat.buttons import (
     page_number,
 )
 from bot.chat.context import CONTEXT_TYPES, Shared
+from bot.chat.feedback import give_reason, rate
 from bot.chat.follow import (
     digest_command,
     follow_command,
@@ -73,6 +74,7 @@ from bot.chat.replies import (
     NewestFirst,
 )
 from bot.chat.throttle import Throttle
+from bot.chat.votes import Rating, Reason
 from bot.config import Settings, SettingsError
 from bot.engine import Engine
 from bot.state import State
@@ -204,6 +206,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.add_handler(CallbackQueryHandler(newest_first, pattern=NewestFirst))
     application.add_handler(CallbackQueryHandler(page_number, pattern=PageNumber))
     application.add_handler(CallbackQueryHandler(unfollow_button, pattern=Unfollow))
+    application.add_handler(CallbackQueryHandler(rate, pattern=Rating))
+    application.add_handler(CallbackQueryHandler(give_reason, pattern=Reason))
     application.add_handler(CallbackQueryHandler(expired_button))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(on_error)

@@ -6,6 +6,7 @@ per-user throttle is applied once, by `throttled`. bot.chat.app wires them up.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import html
 import logging
@@ -19,6 +20,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.agenda import ITEM, Asked
+from bot.answer import Answer
 from bot.chat.context import BotContext
 from bot.chat.meetings import listing_reply, listing_results
 from bot.chat.replies import (
@@ -32,9 +34,11 @@ from bot.chat.replies import (
     day_of_start,
     guest_result,
     inline_results,
-    stats_text,
     texts_for_user,
 )
+from bot.chat.status import freshness_line, stats_text, votes_line
+from bot.chat.votes import with_votes
+from bot.state import State, StateUnavailableError
 from bot.text import Language, detect_language
 from bot.texts import language_of_user
 from bot.thaidate import find_date
@@ -122,7 +126,22 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     await show_typing(message)
     async with state.searches:
         answer = await state.engine.answer(question, state.page_size)
-    await send(message, answer_reply(answer, 0, state.page_size))
+    await send(message, with_votes(answer_reply(answer, 0, state.page_size), answer))
+    user = update.effective_user
+    await remember(state.state, answer, user.id if user else 0)
+
+
+async def remember(state: State, answer: Answer, user_id: int) -> None:
+    """Count the question in the state database, and keep it when no report answered it (for
+    `feedback export`). An unavailable database was logged when it was opened: skipped."""
+    try:
+        await asyncio.to_thread(
+            state.count, ["questions", "answered" if answer.found else "declined"]
+        )
+        if not answer.found:
+            await asyncio.to_thread(state.declined, answer.question, answer.language, user_id)
+    except StateUnavailableError as error:  # said once at start-up; answers never wait on it
+        log.debug("question not counted: %s", error)
 
 
 @throttled
@@ -137,7 +156,8 @@ async def help_command(update: Update, context: BotContext) -> None:
     if update.effective_message:
         texts = texts_for_user(update.effective_user)
         username = html.escape(context.bot.username)
-        await update.effective_message.reply_text(texts.help.format(bot=username))
+        fresh = freshness_line(context.shared.engine, texts)
+        await update.effective_message.reply_text(f"{texts.help.format(bot=username)}\n\n{fresh}")
 
 
 @throttled
@@ -254,8 +274,18 @@ async def stats(update: Update, context: BotContext) -> None:
     """Show corpus size, index age, questions answered and answer times (admins)."""
     if update.effective_message:
         texts = texts_for_user(update.effective_user)
-        numbers = context.shared.engine.stats()
-        await update.effective_message.reply_text(stats_text(numbers, texts, datetime.now(UTC)))
+        engine, state = context.shared.engine, context.shared.state
+        lines = [stats_text(engine.stats(), texts, datetime.now(UTC))]
+        lines.append(freshness_line(engine, texts))
+        try:
+            rates, counters = await asyncio.gather(
+                asyncio.to_thread(state.rates), asyncio.to_thread(state.counters)
+            )
+        except StateUnavailableError:
+            lines.append(texts.state_unavailable)
+        else:
+            lines.append(votes_line(rates, counters, texts))
+        await update.effective_message.reply_text("\n".join(lines))
 
 
 @throttled

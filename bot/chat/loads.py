@@ -14,7 +14,8 @@ from telegram.error import TelegramError
 from bot.answer import shorten
 from bot.chat.alerts import Delivery, announce
 from bot.chat.context import BotContext, Shared
-from bot.chat.replies import reload_report, texts_for_user
+from bot.chat.replies import texts_for_user
+from bot.chat.status import reload_report
 from bot.engine import Reload, ReloadBusyError, ReloadError
 from bot.texts import Texts, texts_for
 

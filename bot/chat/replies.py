@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import html
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from telegram import (
     BotCommand,
@@ -27,7 +27,6 @@ from telegram.constants import ParseMode
 
 from bot.answer import Answer, shorten
 from bot.chat.pager import page_of, page_starts, pager_row
-from bot.engine import Reload, Stats
 from bot.render import (
     TELEGRAM_LIMIT,
     citation_line,
@@ -335,51 +334,3 @@ def guest_result(question: str, reply: Reply) -> InlineQueryResultArticle:
     inline result (its buttons, which need the bot in the chat, left out)."""
     content = InputTextMessageContent(reply.html, parse_mode=ParseMode.HTML)
     return InlineQueryResultArticle(result_id(question, 0), shorten(question, 60) or "?", content)
-
-
-def reload_report(done: Reload, texts: Texts) -> str:
-    """Before → after counts, time, and the load lines (skipped files and why), as HTML."""
-    before, after = done.before, done.after
-    head = texts.reloaded.format(
-        reports=f"{before.reports} → {after.reports}",
-        passages=f"{before.passages} → {after.passages}",
-        seconds=after.seconds,
-    )
-    return fit_lines(html.escape(head, quote=False), after.describe())
-
-
-def fit_lines(head: str, lines: Iterable[str]) -> str:
-    """`head` and as many escaped lines as fit one message, then how many were left out."""
-    lines = [html.escape(line, quote=False) for line in lines]
-    body: list[str] = []
-    for number, line in enumerate(lines):
-        candidate = "\n".join([head, *body, line, f"… +{len(lines)} more"])
-        if telegram_length(candidate) > TELEGRAM_LIMIT:
-            return "\n".join([head, *body, f"… +{len(lines) - number} more"])
-        body.append(line)
-    return "\n".join([head, *body])
-
-
-def _age(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f} {unit}"
-    return f"{seconds:.0f} s"
-
-
-def _milliseconds(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} ms"
-
-
-def stats_text(stats: Stats, texts: Texts, now: datetime) -> str:
-    """The /stats reply."""
-    return texts.stats.format(
-        reports=stats.reports,
-        passages=stats.passages,
-        files=stats.files_read,
-        built=stats.built_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
-        age=_age((now - stats.built_at).total_seconds()),
-        questions=stats.questions,
-        p50=_milliseconds(stats.p50_ms),
-        p95=_milliseconds(stats.p95_ms),
-    )
