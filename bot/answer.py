@@ -89,6 +89,7 @@ class Answer:
     section: str | None = None  # the meeting section it restricted itself to
     newest: date | None = None  # set when ordered newest meeting first: the newest one's date
     newest_is_old: bool = False  # ... and that meeting was over a year before the asking
+    revived: bool = False  # known only by its question (a button kept across a restart)
 
     @property
     def found(self) -> bool:

@@ -150,7 +150,9 @@ class Engine:
 
     async def more(self, answer: Answer, count: int) -> Answer:
         """The same answer with its first `count` excerpts, composed in a worker thread (the
-        answer itself when nothing more can be composed)."""
+        answer itself when nothing more can be composed; asked again when it was revived)."""
+        if answer.revived:  # a button from before a restart: its question is asked again
+            return await asyncio.to_thread(self.ask, answer.question, count)
         if answer.results is None or count <= len(answer.excerpts):
             return answer
         return await asyncio.to_thread(answer.results.answer, count)

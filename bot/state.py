@@ -1,10 +1,12 @@
 """Edge: what the bot remembers between runs, in one SQLite file (STATE_DB).
 
 Subscriptions (a chat following a topic), group digests, votes on answers, the counters
-/stats shows, and which reports the last load held (so that what a reload or a restart brings
-is known). The file is in WAL mode, carries its schema version (`PRAGMA user_version`, raised
-by the migrations in order), and every write is one short transaction: a write that fails
-halfway leaves what was there.
+/stats shows, which reports the last load held (so that what a reload or a restart brings
+is known), and the data behind recent buttons (so that they work after a restart).
+
+The file is in WAL mode, carries its schema version (`PRAGMA user_version`, raised by the
+migrations in order), and every write is one short transaction: a write that fails halfway
+leaves what was there.
 
 A file that cannot be opened, is locked, read-only or corrupt gives one clear log line and a
 State that is not `available`: the bot keeps answering, and the features that need the state
@@ -71,6 +73,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE counters (
         name TEXT PRIMARY KEY,
         value INTEGER NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE buttons (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        data TEXT NOT NULL
     );
     """,
 )
@@ -342,6 +350,17 @@ class State:
             for q, lang, at in declined
         ]
         return sorted(out, key=lambda row: str(row["at"]))
+
+    def save_buttons(self, data: str) -> None:
+        """Keep the data behind the recent messages' buttons (bot.chat.persistence's JSON)."""
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO buttons VALUES (1, ?)", (data,))
+
+    def buttons(self) -> str | None:
+        """The button data last kept, if any."""
+        with self._transaction() as db:
+            row = db.execute("SELECT data FROM buttons WHERE id = 1").fetchone()
+        return row[0] if row else None
 
     def forget_user(self, user_id: int) -> int:
         """Delete everything stored about a user: their votes, their declined questions, the

@@ -10,6 +10,7 @@ import pytest
 from bot.agencies import asked_proposer, proposer
 from bot.agenda import Agenda, Asked, asked, listing_for
 from bot.answer import ask
+from bot.chat.alerts import alert_answer, alert_reply, digest_reply
 from bot.chat.meetings import MEETING_PAGE, listing_reply
 from bot.config import default_cache_dir
 from bot.daterange import DateRange, find_range
@@ -19,6 +20,7 @@ from bot.index.build import load_or_build
 from bot.render import TELEGRAM_LIMIT, telegram_length, to_html, to_text
 from bot.render_agenda import listing_text
 from bot.sections import asked_section
+from bot.state import Subscription
 from bot.thaidate import expand_dates, find_date
 from tests.conftest import PROJECT
 
@@ -292,3 +294,18 @@ def test_every_hit_of_a_question_naming_a_section_is_in_that_section(
     assert answer.found and "เฉพาะหมวดแต่งตั้ง" in to_text(answer).splitlines()[1]
     english = ask(archive, "appointments section permanent secretary finance")
     assert english.section == "แต่งตั้ง" and "The appointments section only" in to_text(english)
+
+
+def test_every_alert_and_digest_fits_one_message(
+    archive: SearchIndex, archive_agenda: Agenda
+) -> None:
+    for meeting in archive_agenda.meetings:
+        for language in ("th", "en"):
+            digest = digest_reply(meeting, language)
+            assert telegram_length(digest.html) <= TELEGRAM_LIMIT, meeting.day
+    every = frozenset(archive.reports)
+    topic = "โครงการ" * 28  # the longest topic /follow keeps
+    for question in ("ร่างพระราชบัญญัติ", "งบประมาณ", "smart city"):
+        answer = alert_answer(archive, question, every, 10)  # RESULT_COUNT's most
+        reply = alert_reply(answer, Subscription(1, topic, "th"), 10)
+        assert answer.found and telegram_length(reply.html) <= TELEGRAM_LIMIT, question

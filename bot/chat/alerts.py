@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -24,9 +25,10 @@ from telegram.error import Forbidden, TelegramError
 from bot.agenda import Agenda, Asked, Listing, Meeting
 from bot.answer import Answer, find
 from bot.chat.context import Shared
-from bot.chat.meetings import listing_reply
+from bot.chat.meetings import MEETING_PAGE, listing_reply
 from bot.chat.replies import Reply, answer_reply
 from bot.index import SearchIndex
+from bot.render import TELEGRAM_LIMIT, telegram_length
 from bot.state import State, StateUnavailableError, Subscription
 from bot.text import Language
 from bot.texts import texts_for
@@ -62,10 +64,10 @@ def alert_answer(index: SearchIndex, topic: str, changed: frozenset[str], count:
 
 def alert_reply(answer: Answer, subscription: Subscription, page_size: int) -> Reply:
     """An alert: the head naming the topic, the answer's first page, and an unfollow button."""
-    words = texts_for(language(subscription.language))
-    page = answer_reply(answer, 0, page_size)
+    words = texts_for(_language(subscription.language))
     topic = html.escape(subscription.topic, quote=False)
     head = words.alert_head.format(topic=topic)
+    page = _fitted(f"<b>{head}</b>\n\n", partial(answer_reply, answer, 0), page_size)
     label = words.unfollow_button.format(topic=subscription.topic[:40])
     unfollow = InlineKeyboardButton(
         label, callback_data=Unfollow(subscription.chat_id, subscription.topic)
@@ -76,12 +78,29 @@ def alert_reply(answer: Answer, subscription: Subscription, page_size: int) -> R
     return Reply(f"<b>{head}</b>\n\n{page.html}", f"{plain}\n\n{page.text}", markup)
 
 
+def _fitted(head: str, page: Callable[[int], Reply], count: int) -> Reply:
+    """The largest page (at most `count` entries) that fits one message after `head`."""
+    reply = page(count)
+    while count > 1 and telegram_length(head + reply.html) > TELEGRAM_LIMIT:
+        count -= 1
+        reply = page(count)
+    return reply
+
+
+def digest_reply(meeting: Meeting, language: Language) -> Reply:
+    """A new meeting's digest: a head line, and its items as /meeting lists them."""
+    listing = Listing(Asked(meeting.day), language, meeting)
+    head = f"<b>{texts_for(language).digest_head}</b>\n"
+    page = _fitted(head, partial(listing_reply, listing, 0), MEETING_PAGE)
+    return Reply(head + page.html, f"{texts_for(language).digest_head}\n{page.text}", page.markup)
+
+
 def new_meetings(agenda: Agenda, changed: frozenset[str]) -> list[Meeting]:
     """The meetings all of whose items are new: a meeting a load brought, not an old one edited."""
     return [m for m in agenda.meetings if m.items and all(r.doc_id in changed for r in m.items)]
 
 
-def language(code: str) -> Language:
+def _language(code: str) -> Language:
     return "en" if code == "en" else "th"
 
 
@@ -113,13 +132,9 @@ async def announce(bot: Bot, shared: Shared) -> Delivery | None:
     meetings = new_meetings(shared.engine.agenda, changed)
     for chat_id, code in digests.items():
         for meeting in meetings:
-            listing = Listing(Asked(meeting.day), language(code), meeting)
-            page = listing_reply(listing)
-            head = texts_for(language(code)).digest_head
+            digest = digest_reply(meeting, _language(code))
             try:
-                await bot.send_message(
-                    chat_id, f"<b>{head}</b>\n{page.html}", reply_markup=page.markup
-                )
+                await bot.send_message(chat_id, digest.html, reply_markup=digest.markup)
             except Forbidden:
                 await _forget(state, chat_id)
                 unsubscribed += 1
@@ -159,7 +174,7 @@ async def _alert_chat(
             sent += 1
         rest = answered[MAX_ALERTS_PER_CHAT:]
         if rest:
-            words = texts_for(language(rest[0][0].language))
+            words = texts_for(_language(rest[0][0].language))
             topics = ", ".join(f"“{html.escape(s.topic, quote=False)}”" for s, _ in rest)
             line = words.alert_more.format(count=len(rest), topics=topics)
             await bot.send_message(rest[0][0].chat_id, line)

@@ -62,6 +62,7 @@ from bot.chat.loads import refresh, reload
 from bot.chat.meetings import MeetingPage, OpenItem
 from bot.chat.pacing import rate_limiter
 from bot.chat.pager import PageNumber
+from bot.chat.persistence import StatePersistence
 from bot.chat.replies import (
     ADMIN_COMMANDS,
     COMMANDS,
@@ -156,6 +157,9 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     if settings.telegram_api_base_url:
         base_url, base_file_url = api_urls(str(settings.telegram_api_base_url))
         builder = builder.base_url(base_url).base_file_url(base_file_url)
+    state = State.open(settings.state_path())
+    if state.available:  # buttons kept across restarts, in the same database
+        builder = builder.persistence(StatePersistence(state, engine))
     application = builder.build()
     application.bot_data[SHARED] = Shared(
         engine,
@@ -163,7 +167,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         settings.admin_user_ids,
         Throttle(settings.user_question_limit, settings.user_question_window),
         asyncio.Semaphore(QUESTION_SEARCHES),
-        State.open(settings.state_path()),
+        state,
     )
     if settings.refresh_minutes > 0 and application.job_queue is not None:
         every = settings.refresh_minutes * 60

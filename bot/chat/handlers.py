@@ -36,7 +36,7 @@ from bot.chat.replies import (
     inline_results,
     texts_for_user,
 )
-from bot.chat.status import freshness_line, stats_text, votes_line
+from bot.chat.status import freshness_line, newest_line, stats_text, votes_line
 from bot.chat.votes import with_votes
 from bot.state import State, StateUnavailableError
 from bot.text import Language, detect_language
@@ -276,7 +276,7 @@ async def stats(update: Update, context: BotContext) -> None:
         texts = texts_for_user(update.effective_user)
         engine, state = context.shared.engine, context.shared.state
         lines = [stats_text(engine.stats(), texts, datetime.now(UTC))]
-        lines.append(freshness_line(engine, texts))
+        lines.append(newest_line(engine, texts))
         try:
             rates, counters = await asyncio.gather(
                 asyncio.to_thread(state.rates), asyncio.to_thread(state.counters)

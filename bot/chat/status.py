@@ -62,12 +62,20 @@ def stats_text(stats: Stats, texts: Texts, now: datetime) -> str:
     )
 
 
-def freshness_line(engine: Engine, texts: Texts) -> str:
-    """When the index answering was built, and the newest meeting it knows."""
+def _newest(engine: Engine, texts: Texts) -> str:
     latest = engine.agenda.latest()
+    return f"{texts.date(latest.day)} ({latest.day.isoformat()})" if latest else "–"
+
+
+def freshness_line(engine: Engine, texts: Texts) -> str:
+    """When the index answering was built, and the newest meeting it knows (for /help)."""
     built = engine.current.built_at.strftime("%Y-%m-%d %H:%M UTC")
-    newest = f"{texts.date(latest.day)} ({latest.day.isoformat()})" if latest else "–"
-    return texts.freshness.format(built=built, latest=newest)
+    return texts.freshness.format(built=built, latest=_newest(engine, texts))
+
+
+def newest_line(engine: Engine, texts: Texts) -> str:
+    """The newest meeting the index knows (for /stats, which says when it was built)."""
+    return texts.newest.format(date=_newest(engine, texts))
 
 
 def votes_line(rates: Rates, counters: Mapping[str, int], texts: Texts) -> str:
