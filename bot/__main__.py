@@ -17,6 +17,7 @@ from typing import Any
 from bot import archive, bench, engine
 from bot.agenda import Agenda, listing_for
 from bot.answer import Answer, ask
+from bot.burst import burst_table, run_burst
 from bot.config import LOG_LEVELS, SettingsError, default_cache_dir, load_settings
 from bot.corpus import CorpusError, jsonl_lines, read_posts
 from bot.evaluate import (
@@ -234,9 +235,16 @@ def _archive_path(value: str) -> Path:
 
 
 def command_bench(args: argparse.Namespace) -> int:
-    """Measure build, load, search and memory against rank-bm25's own loop; print a table."""
-    figures = bench.run(_corpus_paths(args.corpus), bench.read_questions(args.queries))
-    print(bench.report(figures))
+    """Measure build, load, search and memory against rank-bm25's own loop; print a table.
+    With --burst N: N questions at once through the real bot and a local Bot API server."""
+    questions = bench.read_questions(args.queries)
+    if args.burst:
+        paths = _corpus_paths(args.corpus)
+        measured = run_burst(engine.Engine.load(paths, _cache_for(paths)), questions, args.burst)
+        print(burst_table(measured))
+        print(json.dumps({"burst": dataclasses.asdict(measured)}))
+        return 0
+    print(bench.report(bench.run(_corpus_paths(args.corpus), questions)))
     return 0
 
 
@@ -329,6 +337,12 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         action="append",
         help="questions (repeatable): JSONL with 'question' fields, or one per line",
+    )
+    bench_parser.add_argument(
+        "--burst",
+        type=int,
+        metavar="N",
+        help="instead: N questions at once through the real bot and a local Bot API server",
     )
     bench_parser.set_defaults(handler=command_bench)
 

@@ -84,6 +84,9 @@ class Listing:
     item: Report | None = None
     meetings: tuple[Meeting, ...] = ()  # those of the range asked for, oldest first
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Listing:
+        return self  # never changes (see Answer.__deepcopy__: buttons' data is deep-copied)
+
 
 @dataclass(frozen=True, slots=True)
 class Agenda:

@@ -58,6 +58,9 @@ class Report:
     chair: str | None = None
     proposer: str = ""
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Report:
+        return self  # never changes (see Answer.__deepcopy__: buttons' data is deep-copied)
+
 
 def _meeting_date(text: str) -> date | None:
     for line in reversed(text.splitlines()):

@@ -156,6 +156,9 @@ class State:
             return cls._unavailable(path, error)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL stays consistent after a crash and syncs at checkpoints rather
+            # than at every commit: a power cut may lose the last votes, never the file.
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
             _migrate(connection)
             connection.execute("SELECT count(*) FROM subscriptions").fetchone()

@@ -165,6 +165,8 @@ class Call:
     raw: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     files: dict[str, UploadedFile] = field(default_factory=dict, repr=False, compare=False)
     error_code: int | None = None
+    #: When the server finished handling the call (time.perf_counter), for latency benchmarks.
+    at: float = field(default_factory=time.perf_counter, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -333,7 +335,9 @@ class _Server(ThreadingHTTPServer):
 
 class _RequestHandler(BaseHTTPRequestHandler):
     server: _Server
-    protocol_version = "HTTP/1.0"
+    # HTTP/1.1 keeps connections alive between requests, as api.telegram.org does: a bot's
+    # connection pool is then measured as it works against Telegram (bot/burst.py).
+    protocol_version = "HTTP/1.1"
     timeout = 30.0  # socket timeout for reading a request
 
     def do_GET(self) -> None:
@@ -371,7 +375,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(body)
             self.wfile.flush()

@@ -140,6 +140,20 @@ def test_bench_prints_a_table_and_a_json_summary() -> None:
     assert "speed-up (naive / search, p50)" in result.stdout
 
 
+def test_a_burst_through_the_real_bot_answers_every_update_once(tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_text("แอปพลิเคชันไทยชนะ\nsmart city\nราคาทองคำวันนี้\n", encoding="utf-8")
+    result = _bot(
+        "bench", "--log-level", "WARNING", "--corpus", str(SEED),
+        "--queries", str(questions), "--burst", "40",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    burst = json.loads(result.stdout.strip().splitlines()[-1])["burst"]
+    assert burst["updates"] == burst["answered"] == 40  # each exactly once
+    assert burst["per_second"] > 0 and burst["p50_ms"] <= burst["p95_ms"]
+    assert "answered per second" in result.stdout
+
+
 def test_the_example_settings_copied_to_env_work_as_they_are(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(
         (PROJECT / ".env.example").read_text(encoding="utf-8"), encoding="utf-8"
