@@ -162,6 +162,10 @@ class State:
             connection.execute("PRAGMA foreign_keys=ON")
             _migrate(connection)
             connection.execute("SELECT count(*) FROM subscriptions").fetchone()
+            # One write now, so that a read-only or locked file says so once, at start, rather
+            # than at every vote.
+            with connection:
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.Error as error:
             connection.close()
             return cls._unavailable(path, error)

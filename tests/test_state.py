@@ -156,3 +156,20 @@ def test_a_locked_file_fails_the_write_not_the_bot(state: State) -> None:
         other.rollback()
         other.close()
     assert state.follow(1, "รถไฟ", "th")  # the lock gone, the state serves again
+
+
+def test_a_file_locked_at_start_is_unavailable_with_one_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    State.open(path).close()
+    other = sqlite3.connect(path, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.ERROR, logger="bot.state"):
+            state = State.open(path)
+    finally:
+        other.rollback()
+        other.close()
+    assert not state.available and "locked" in state.problem
+    assert len(caplog.records) == 1
