@@ -240,7 +240,8 @@ def command_bench(args: argparse.Namespace) -> int:
     questions = bench.read_questions(args.queries)
     if args.burst:
         paths = _corpus_paths(args.corpus)
-        measured = run_burst(engine.Engine.load(paths, _cache_for(paths)), questions, args.burst)
+        loaded = engine.Engine.load(paths, _cache_for(paths))
+        measured = run_burst(loaded, questions, args.burst, alone=args.alone)
         print(burst_table(measured))
         print(json.dumps({"burst": dataclasses.asdict(measured)}))
         return 0
@@ -343,6 +344,9 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="instead: N questions at once through the real bot and a local Bot API server",
+    )
+    bench_parser.add_argument(
+        "--alone", action="store_true", help="with --burst: one question at a time"
     )
     bench_parser.set_defaults(handler=command_bench)
 

@@ -5,8 +5,9 @@ checkout), with the per-user throttle and the outgoing pacing off. It measures w
 wait for: answers per second, latency from the update's arrival to its reply (p50, p95), the
 CPU used, and that every update got exactly one reply.
 
-`python -m bot bench --burst 1000 [--corpus PATH] [--queries FILE]`; numbers are printed,
-never asserted.
+`python -m bot bench --burst 1000 [--corpus PATH] [--queries FILE]`; with `--alone`, the same
+questions one at a time (what one user waits for on a quiet bot). Numbers are printed, never
+asserted.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def _burst(engine: Engine, questions: Sequence[str], updates: int) -> Burst:
+async def _burst(engine: Engine, questions: Sequence[str], updates: int, alone: bool) -> Burst:
     from bot.chat.app import build_application
 
     server = _server()
@@ -86,20 +87,25 @@ async def _burst(engine: Engine, questions: Sequence[str], updates: int) -> Burs
         assert application.updater is not None
         await application.updater.start_polling(poll_interval=0, timeout=1)
         try:
-            # One question from each user: a private chat's reply is its one message.
-            pushed: dict[int, float] = {}
-            cpu, started = _cpu(), time.perf_counter()
-            for number in range(updates):
-                user = 10_000 + number
-                pushed[user] = time.perf_counter()
-                fake.push_message(questions[number % len(questions)], user_id=user)
 
             def replies() -> list[Any]:
                 return [call for call in fake.calls("sendMessage") if call.ok]
 
+            async def replied(count: int, deadline: float, every: float) -> None:
+                while len(replies()) < count and time.perf_counter() < deadline:
+                    await asyncio.sleep(every)
+
+            # One question from each user: a private chat's reply is its one message.
+            pushed: dict[int, float] = {}
+            cpu, started = _cpu(), time.perf_counter()
             deadline = started + DEADLINE_SECONDS
-            while len(replies()) < updates and time.perf_counter() < deadline:
-                await asyncio.sleep(0.05)
+            for number in range(updates):
+                user = 10_000 + number
+                pushed[user] = time.perf_counter()
+                fake.push_message(questions[number % len(questions)], user_id=user)
+                if alone:  # each question waits for the one before to be answered
+                    await replied(number + 1, deadline, 0.0005)
+            await replied(updates, deadline, 0.05)
             done = replies()
             cpu = _cpu() - cpu
         finally:
@@ -126,11 +132,14 @@ async def _burst(engine: Engine, questions: Sequence[str], updates: int) -> Burs
     )
 
 
-def run_burst(engine: Engine, questions: Sequence[str], updates: int) -> Burst:
-    """Send `updates` questions at once through the real Application; measure the replies."""
+def run_burst(
+    engine: Engine, questions: Sequence[str], updates: int, alone: bool = False
+) -> Burst:
+    """Send `updates` questions at once through the real Application (`alone`: one after the
+    other, each once the one before was answered); measure the replies."""
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))  # `tests` is the checkout's folder, not a package
-    return asyncio.run(_burst(engine, questions, updates))
+    return asyncio.run(_burst(engine, questions, updates, alone))
 
 
 def burst_table(burst: Burst) -> str:

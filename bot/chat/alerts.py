@@ -23,7 +23,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from bot.agenda import Agenda, Asked, Listing, Meeting
-from bot.answer import Answer, find
+from bot.answer import Answer, find, shorten
 from bot.chat.context import Shared
 from bot.chat.meetings import MEETING_PAGE, listing_reply
 from bot.chat.replies import Reply, answer_reply
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 MAX_ALERTS_PER_CHAT = 3  # alerts one load sends a chat; the other topics are named in one line
 ALERT_DEPTH = 60  # hits kept per topic: enough for a few pages of the new reports
+MORE_CHARS = 3000  # the line naming the other topics with news: 20 long topics still fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,8 @@ async def _alert_chat(
         rest = answered[MAX_ALERTS_PER_CHAT:]
         if rest:
             words = texts_for(_language(rest[0][0].language))
-            topics = ", ".join(f"“{html.escape(s.topic, quote=False)}”" for s, _ in rest)
+            named = shorten(", ".join(f"“{s.topic}”" for s, _ in rest), MORE_CHARS)
+            topics = html.escape(named, quote=False)
             line = words.alert_more.format(count=len(rest), topics=topics)
             await bot.send_message(rest[0][0].chat_id, line)
     except Forbidden as error:
