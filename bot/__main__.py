@@ -389,7 +389,7 @@ def parser() -> argparse.ArgumentParser:
     export_parser = feedback_commands.add_parser(
         "export", parents=[common], help="down-voted and declined questions as eval questions"
     )
-    export_parser.add_argument("out", type=Path, metavar="FILE.jsonl")
+    export_parser.add_argument("out", type=_archive_path, metavar="FILE.jsonl")
     export_parser.set_defaults(handler=command_feedback)
     return main_parser
 

@@ -162,10 +162,6 @@ class Engine:
         loaded (their paths, sizes and modification times; blocking: walks the folders)."""
         return stamps(self.paths) != self._stamps
 
-    async def corpus_changed_now(self) -> bool:
-        """corpus_changed, in a worker thread (walking the folders may take a while)."""
-        return await asyncio.to_thread(self.corpus_changed)
-
     @property
     def reloading(self) -> bool:
         """Whether a reload is running now."""

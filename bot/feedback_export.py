@@ -8,16 +8,14 @@ answer (or to leave null when none does: an unanswerable question).
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from pathlib import Path
 
+from bot.archive import write_archive
 from bot.state import State
 
 
 def export_misses(state: State, out: Path) -> int:
-    """Write the misses to `out` (whole, or not at all); how many."""
+    """Write the misses to `out` (whole, or not at all: bot.archive's writer); how many."""
     rows = []
     for miss in state.misses():
         question = str(miss["question"])
@@ -33,14 +31,5 @@ def export_misses(state: State, out: Path) -> int:
                 "at": miss["at"],
             }
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            for row in rows:
-                file.write(json.dumps(row, ensure_ascii=False) + "\n")
-        Path(staging).replace(out)
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
+    write_archive(rows, out)
     return len(rows)

@@ -281,11 +281,14 @@ class State:
         digests = {doc_id: report_digest(text) for doc_id, text in reports.items()}
         with self._transaction() as db:
             known = dict(db.execute("SELECT doc_id, digest FROM known_reports").fetchall())
-            db.execute("DELETE FROM known_reports")
-            db.executemany("INSERT INTO known_reports VALUES (?, ?)", digests.items())
-        if not known:
-            return None
-        return [doc_id for doc_id, digest in digests.items() if known.get(doc_id) != digest]
+            changed = [doc_id for doc_id, digest in digests.items() if known.get(doc_id) != digest]
+            gone = [(doc_id,) for doc_id in known.keys() - digests.keys()]
+            db.executemany("DELETE FROM known_reports WHERE doc_id = ?", gone)
+            db.executemany(
+                "INSERT OR REPLACE INTO known_reports VALUES (?, ?)",
+                [(doc_id, digests[doc_id]) for doc_id in changed],
+            )  # only what differs: a load that changed nothing writes nothing
+        return changed if known else None
 
     # -- votes and counters --------------------------------------------------------------------
 

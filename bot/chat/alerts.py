@@ -31,7 +31,7 @@ from bot.index import SearchIndex
 from bot.render import TELEGRAM_LIMIT, telegram_length
 from bot.state import State, StateUnavailableError, Subscription
 from bot.text import Language
-from bot.texts import texts_for
+from bot.texts import language_of_user, texts_for
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def alert_answer(index: SearchIndex, topic: str, changed: frozenset[str], count:
 
 def alert_reply(answer: Answer, subscription: Subscription, page_size: int) -> Reply:
     """An alert: the head naming the topic, the answer's first page, and an unfollow button."""
-    words = texts_for(_language(subscription.language))
+    words = texts_for(language_of_user(subscription.language))
     topic = html.escape(subscription.topic, quote=False)
     head = words.alert_head.format(topic=topic)
     page = _fitted(f"<b>{head}</b>\n\n", partial(answer_reply, answer, 0), page_size)
@@ -101,10 +101,6 @@ def new_meetings(agenda: Agenda, changed: frozenset[str]) -> list[Meeting]:
     return [m for m in agenda.meetings if m.items and all(r.doc_id in changed for r in m.items)]
 
 
-def _language(code: str) -> Language:
-    return "en" if code == "en" else "th"
-
-
 async def announce(bot: Bot, shared: Shared) -> Delivery | None:
     """Tell followers and digest chats what the index now answering brought since the state
     database last saw it; None when there is nothing to compare with (a first start) or the
@@ -133,7 +129,7 @@ async def announce(bot: Bot, shared: Shared) -> Delivery | None:
     meetings = new_meetings(shared.engine.agenda, changed)
     for chat_id, code in digests.items():
         for meeting in meetings:
-            digest = digest_reply(meeting, _language(code))
+            digest = digest_reply(meeting, language_of_user(code))
             try:
                 await bot.send_message(chat_id, digest.html, reply_markup=digest.markup)
             except Forbidden:
@@ -175,7 +171,7 @@ async def _alert_chat(
             sent += 1
         rest = answered[MAX_ALERTS_PER_CHAT:]
         if rest:
-            words = texts_for(_language(rest[0][0].language))
+            words = texts_for(language_of_user(rest[0][0].language))
             named = shorten(", ".join(f"“{s.topic}”" for s, _ in rest), MORE_CHARS)
             topics = html.escape(named, quote=False)
             line = words.alert_more.format(count=len(rest), topics=topics)

@@ -20,6 +20,7 @@ from bot.chat.handlers import throttled
 from bot.chat.replies import texts_for_user
 from bot.chat.votes import Rating, Reason, reason_row, replaced, vote_row
 from bot.state import StateUnavailableError, Vote
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -58,50 +59,52 @@ def _mark(message: Message, vote: int) -> int | None:
     return vote if message.chat.type == ChatType.PRIVATE else None
 
 
-@throttled
-async def rate(update: Update, context: BotContext) -> None:
-    """A 👍 / 👎 press (a Rating): keep the vote; after 👎, offer the reasons."""
+async def _kept(
+    update: Update, context: BotContext, kind: type[Rating] | type[Reason]
+) -> tuple[Rating | Reason, Message, Texts] | None:
+    """A vote or reason press, its vote kept: the payload, its message and the presser's
+    words; None (the press answered) when it cannot be kept."""
     query = update.callback_query
-    if query is None or not isinstance(query.data, Rating) or query.from_user is None:
-        return
+    if query is None or not isinstance(query.data, kind) or query.from_user is None:
+        return None
     words = texts_for_user(query.from_user)
     message = query.message
     if not isinstance(message, Message):
         await query.answer(words.expired)
-        return
-    rating, answer = query.data.vote, query.data.answer
-    vote = _vote(message, query.from_user.id, rating, None, answer)
+        return None
+    pressed = query.data
+    rating, reason = (pressed.vote, None) if isinstance(pressed, Rating) else (-1, pressed.reason)
+    vote = _vote(message, query.from_user.id, rating, reason, pressed.answer)
     try:
         await asyncio.to_thread(context.shared.state.vote, vote)
     except StateUnavailableError:
         await query.answer(words.state_unavailable, show_alert=True)
+        return None
+    return pressed, message, words
+
+
+@throttled
+async def rate(update: Update, context: BotContext) -> None:
+    """A 👍 / 👎 press (a Rating): keep the vote; after 👎, offer the reasons."""
+    kept = await _kept(update, context, Rating)
+    if kept is None or update.callback_query is None:
         return
-    if rating > 0:
+    (pressed, message, words), query = kept, update.callback_query
+    if isinstance(pressed, Rating) and pressed.vote > 0:
         await query.answer(words.vote_thanks)
-        await _show(message, replaced(message, vote_row(answer, _mark(message, 1))))
+        await _show(message, replaced(message, vote_row(pressed.answer, _mark(message, 1))))
     else:
         await query.answer(words.vote_why)
-        await _show(message, replaced(message, reason_row(answer, words)))
+        await _show(message, replaced(message, reason_row(pressed.answer, words)))
 
 
 @throttled
 async def give_reason(update: Update, context: BotContext) -> None:
     """A reason press after 👎 (a Reason): keep the down vote with its reason, and show the
     vote row again."""
-    query = update.callback_query
-    if query is None or not isinstance(query.data, Reason) or query.from_user is None:
+    kept = await _kept(update, context, Reason)
+    if kept is None or update.callback_query is None:
         return
-    words = texts_for_user(query.from_user)
-    message = query.message
-    if not isinstance(message, Message):
-        await query.answer(words.expired)
-        return
-    answer = query.data.answer
-    vote = _vote(message, query.from_user.id, -1, query.data.reason, answer)
-    try:
-        await asyncio.to_thread(context.shared.state.vote, vote)
-    except StateUnavailableError:
-        await query.answer(words.state_unavailable, show_alert=True)
-        return
-    await query.answer(words.reason_thanks)
-    await _show(message, replaced(message, vote_row(answer, _mark(message, -1))))
+    pressed, message, words = kept
+    await update.callback_query.answer(words.reason_thanks)
+    await _show(message, replaced(message, vote_row(pressed.answer, _mark(message, -1))))

@@ -134,12 +134,14 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
 async def remember(state: State, answer: Answer, user_id: int) -> None:
     """Count the question in the state database, and keep it when no report answered it (for
     `feedback export`). An unavailable database was logged when it was opened: skipped."""
-    try:
-        await asyncio.to_thread(
-            state.count, ["questions", "answered" if answer.found else "declined"]
-        )
+
+    def keep() -> None:
+        state.count(["questions", "answered" if answer.found else "declined"])
         if not answer.found:
-            await asyncio.to_thread(state.declined, answer.question, answer.language, user_id)
+            state.declined(answer.question, answer.language, user_id)
+
+    try:
+        await asyncio.to_thread(keep)
     except StateUnavailableError as error:  # said once at start-up; answers never wait on it
         log.debug("question not counted: %s", error)
 

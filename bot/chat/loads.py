@@ -5,6 +5,7 @@ alerts and digests it brings (bot.chat.alerts) and the report to the admins.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 
@@ -62,7 +63,8 @@ async def refresh(context: BotContext) -> None:
     does (the old index kept on failure), tell followers, and report to the admins."""
     shared = context.shared
     engine = shared.engine
-    if engine.reloading or not await engine.corpus_changed_now():
+    # Walking the corpus folders may take a while: off the event loop.
+    if engine.reloading or not await asyncio.to_thread(engine.corpus_changed):
         return
     log.info("corpus files changed: reloading by itself")
     words = texts_for(None)
