@@ -17,7 +17,9 @@ _PROPOSED = re.compile(r"ตามที่\s*([^\n]{2,150}?)\s*เสนอ")
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
 _BODIES = "กระทรวง|สำนักงาน|สำนัก|กรม|คณะกรรมการ|ธนาคาร|กองทุน|สถาบัน|กรุงเทพมหานคร"
 _ASKED_THAI = re.compile(rf"((?:{_BODIES})[^\s]{{2,60}}?)\s*(?:เป็นผู้)?เสนอ")
-# A proposer by its abbreviation: "ที่ คค. เสนอ", "ที่ ก.ล.ต. เสนอ".
+# A proposer by its abbreviation: "ที่ คค. เสนอ", "ที่ ก.ล.ต. เสนอ". Only after ที่ / ซึ่ง / โดย
+# / จาก: an abbreviation as the question's subject ("กสม. เสนอให้มี...") is more often a body
+# whose recommendation a ministry brought to the cabinet than the item's proposer.
 _ASKED_SHORT = re.compile(r"([ก-ฮ][ก-ฮ.]{0,9}\.)\s*(?:เป็นผู้)?เสนอ")
 # Where a proposer's name may begin: after a space, or after ที่ / ซึ่ง / โดย / จาก.
 _BEFORE_NAME = ("ที่", "ซึ่ง", "โดย", "จาก")
@@ -63,7 +65,10 @@ def asked_proposer(question: str, short_names: Mapping[str, str] | None = None) 
     for pattern in (_ASKED_THAI, _ASKED_SHORT):
         for match in pattern.finditer(question):
             before = question[: match.start()]
-            if before and not before[-1].isspace() and not before.endswith(_BEFORE_NAME):
+            if pattern is _ASKED_SHORT:
+                if not before.rstrip().endswith(_BEFORE_NAME):
+                    continue
+            elif before and not before[-1].isspace() and not before.endswith(_BEFORE_NAME):
                 continue
             if pattern is _ASKED_THAI:
                 return plain_name(match[1])
