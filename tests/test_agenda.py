@@ -244,7 +244,7 @@ def test_a_proposer_named_by_its_abbreviation_filters_the_same(archive: SearchIn
 
 
 def test_an_abbreviation_as_the_questions_subject_is_not_a_proposer() -> None:
-    """"กสม. เสนอให้มี..." says who recommended it; a ministry brought it to the cabinet."""
+    """A subject "กสม. เสนอให้มี..." says who recommended it; a ministry brought it to the cabinet."""
     short = {"กสม.": "คณะกรรมการสิทธิมนุษยชนแห่งชาติ"}
     assert asked_proposer("กสม. เสนอให้มีห้องน้ำสำหรับคนข้ามเพศ", short) is None
     assert asked_proposer("ห้องน้ำสำหรับคนข้ามเพศ กสม. เสนอ", short) is None
