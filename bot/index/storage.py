@@ -152,7 +152,7 @@ def write_spans(staging: Path, tokens: np.ndarray, offsets: np.ndarray) -> Spans
     the index is counted, they are never in private memory beside its working arrays."""
     np.save(staging / SPANS, tokens.astype(np.int32, copy=False))
     np.save(staging / OFFSETS, offsets)
-    return Spans(np.load(staging / SPANS, mmap_mode="r"), np.load(staging / OFFSETS))
+    return Spans(_mapped(staging, SPANS), np.load(staging / OFFSETS))
 
 
 def save(
@@ -224,7 +224,9 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _mapped(folder: Path, name: str) -> np.ndarray:
-    return np.load(folder / name, mmap_mode="r", allow_pickle=False)
+    """The file's array, memory-mapped, as a plain read-only ndarray over the same pages:
+    np.memmap's subclass hooks cost more than the slicing itself on every posting read."""
+    return np.load(folder / name, mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
 
 def _postings(folder: Path, name: str, size: int, vocabulary: dict[str, int]) -> Postings:
