@@ -45,7 +45,7 @@ _BEFORE = re.compile(rf"(?:ก่อน|before|until|prior to)\s*{_TO}", re.IGNO
 _DURING = re.compile(rf"(?:ในปี|ในช่วงปี|ตลอดปี|ในเดือน|ตลอดเดือน|\bin\b|\bduring\b)\s*{_FROM}", re.I)
 # Words that ask what the cabinet did, which makes "in 2021" the time of the meeting.
 _ACTION = re.compile(
-    r"ครม|คณะรัฐมนตรี|มติ|อนุมัติ|เห็นชอบ|แต่งตั้ง|รับทราบ|เสนอ|cabinet|approv|appoint|propos|decid"
+    r"ครม|คณะรัฐมนตรี|มติ|อนุมัติ|เห็นชอบ|แต่งตั้ง|รับทราบ|เสนอ|ได้เป็น|cabinet|approv|appoint|propos|decid"
     r"|decision|resolution|named|promoted|became|meeting",
     re.IGNORECASE,
 )

@@ -137,6 +137,7 @@ TODAY = date(2026, 12, 2)
         ("last year", date(2025, 1, 1), date(2025, 12, 31)),
         ("cabinet meetings from 5 to 20 June 2024", date(2024, 6, 5), date(2024, 6, 20)),
         ("มติ ครม. ตั้งแต่ 1 ส.ค. 68", date(2025, 8, 1), None),
+        ("ใครได้เป็นผู้ว่าการรถไฟคนใหม่ในปี 2570", date(2027, 1, 1), date(2027, 12, 31)),
     ],
 )
 def test_ranges_stated_in_words_are_read(
@@ -150,6 +151,12 @@ def test_a_year_named_alone_or_as_the_topics_own_is_no_range() -> None:
     assert find_range("ค่าจ้างขั้นต่ำ ปี 2563", TODAY) is None
     assert find_range("Host cities for the SEA Games in 2025", TODAY) is None
     assert find_range("ห้ามส่งออกตั้งแต่ปี 2516", TODAY) is None
+
+
+def test_a_question_about_a_year_no_meeting_has_reached_is_declined(archive: SearchIndex) -> None:
+    """Who became governor in 2570: the 2567 and 2563 appointments do not answer it."""
+    answer = ask(archive, "ใครได้เป็นผู้ว่าการรถไฟแห่งประเทศไทยคนใหม่ในปี 2570")
+    assert not answer.found and answer.within == DateRange(date(2027, 1, 1), date(2027, 12, 31))
 
 
 def test_a_range_without_a_topic_lists_its_meetings(archive_agenda: Agenda) -> None:
@@ -244,7 +251,7 @@ def test_a_proposer_named_by_its_abbreviation_filters_the_same(archive: SearchIn
 
 
 def test_an_abbreviation_as_the_questions_subject_is_not_a_proposer() -> None:
-    """A subject "กสม. เสนอให้มี..." says who recommended it; a ministry brought it to the cabinet."""
+    """A subject ("กสม. เสนอให้มี...") says who recommended; a ministry brought it."""
     short = {"กสม.": "คณะกรรมการสิทธิมนุษยชนแห่งชาติ"}
     assert asked_proposer("กสม. เสนอให้มีห้องน้ำสำหรับคนข้ามเพศ", short) is None
     assert asked_proposer("ห้องน้ำสำหรับคนข้ามเพศ กสม. เสนอ", short) is None
