@@ -240,8 +240,10 @@ def command_bench(args: argparse.Namespace) -> int:
     questions = bench.read_questions(args.queries)
     if args.burst:
         paths = _corpus_paths(args.corpus)
-        loaded = engine.Engine.load(paths, _cache_for(paths))
-        measured = run_burst(loaded, questions, args.burst, alone=args.alone)
+        loaded = engine.Engine.load(paths, _cache_for(paths), args.workers)
+        measured = run_burst(
+            loaded, questions, args.burst, alone=args.alone, apart=args.server_process
+        )
         print(burst_table(measured))
         print(json.dumps({"burst": dataclasses.asdict(measured)}))
         return 0
@@ -347,6 +349,18 @@ def parser() -> argparse.ArgumentParser:
     )
     bench_parser.add_argument(
         "--alone", action="store_true", help="with --burst: one question at a time"
+    )
+    bench_parser.add_argument(
+        "--server-process",
+        action="store_true",
+        help="with --burst: run the local Bot API server in a process of its own",
+    )
+    bench_parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --burst: answer in N worker processes (ANSWER_WORKERS; 0: threads)",
     )
     bench_parser.set_defaults(handler=command_bench)
 

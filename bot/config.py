@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     messages_per_second: float = Field(default=30, ge=0)
     state_db: Path | None = None
     refresh_minutes: float = Field(default=10, ge=0)
+    answer_workers: int = Field(default=0, ge=0, le=64)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -1,8 +1,9 @@
 """Edge: the live index. Holds the current SearchIndex, answers off the event loop, reloads it.
 
-Handlers reach the index only through `Engine`: questions run in a worker thread so the event
-loop never blocks, and a reload builds a new index in a worker thread while questions keep being
-answered from the old one, then swaps it in with one assignment.
+Handlers reach the index only through `Engine`: questions run in a worker thread, or in worker
+processes on the other cores once `start_workers` has started them (bot.workers), so the event
+loop never blocks. A reload builds a new index in a worker thread while questions keep being
+answered from the old one, starts the workers of the new one, then swaps both in at once.
 """
 
 from __future__ import annotations
@@ -19,17 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from bot.agenda import Agenda, Listing, listing_for
-from bot.answer import MAX_EXCERPTS, Answer, ask, find
+from bot.answer import MAX_EXCERPTS, Answer, find
 from bot.corpus import CorpusError
 from bot.evaluate import percentile
 from bot.index import SearchIndex
 from bot.index.build import load_or_build
 from bot.index.freshness import stamps
 from bot.index.storage import Built
+from bot.workers import Pool, PoolError, warm
 
 log = logging.getLogger(__name__)
 
-WARM_UP_QUESTION = "กระทรวงดิจิตัล smart city"  # Thai, English and a typo: every loader runs
 TIME_SAMPLES = 1000  # answer times kept for the p50/p95 in /stats
 
 
@@ -87,6 +88,7 @@ class Engine:
         current: Built,
         cache: Path | None = None,
         seen: list[list[Any]] | None = None,
+        workers: int = 0,
     ) -> None:
         self.paths = tuple(paths)
         self.cache = cache
@@ -96,19 +98,51 @@ class Engine:
         self._questions = 0
         self._seconds: deque[float] = deque(maxlen=TIME_SAMPLES)
         self._agenda: tuple[SearchIndex, Agenda] | None = None
+        self._pool: Pool | None = None  # worker processes answering questions, if started
+        self.workers = workers  # worker processes to answer in, once started (0: threads)
         # The corpus files as they were when the current index was read (freshness.stamps).
         self._stamps = stamps(self.paths) if seen is None else seen
 
     @classmethod
-    def load(cls, paths: Sequence[Path], cache: Path | None = None) -> Engine:
-        """Build the first index (blocking, before any question), logging what was loaded."""
+    def load(cls, paths: Sequence[Path], cache: Path | None = None, workers: int = 0) -> Engine:
+        """Build the first index (blocking, before any question), logging what was loaded;
+        `workers` processes will answer once `start_workers` has started them."""
         seen = stamps(paths)
         current = load_index(paths, cache)
         for line in current.describe():
             log.info("%s", line)
         # The first question would otherwise pay for loading the dictionaries and lexicon.
-        ask(current.index, WARM_UP_QUESTION)
-        return cls(paths, current, cache, seen)
+        warm(current)
+        return cls(paths, current, cache, seen, workers)
+
+    async def start_workers(self) -> None:
+        """Answer questions in the worker processes from now on (when `workers` asks for any).
+        Workers that cannot start are logged and questions stay in this process's threads."""
+        if self.workers > 0 and self._pool is None:
+            self._swap_pool(await self._new_pool())
+
+    async def _new_pool(self) -> Pool | None:
+        if self.workers <= 0:
+            return None
+        try:
+            return await Pool.start(self.paths, self.cache, self.workers)
+        except PoolError as error:
+            log.error("%s; answering in this process's threads instead", error)
+            return None
+
+    def _swap_pool(self, pool: Pool | None) -> None:
+        old, self._pool = self._pool, pool
+        if old is not None:
+            old.close()  # it answers what it was given, then its processes end
+
+    @property
+    def pool(self) -> Pool | None:
+        """The worker processes answering questions now, if any."""
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes (each once its question in hand is answered)."""
+        self._swap_pool(None)
 
     @property
     def current(self) -> Built:
@@ -125,11 +159,13 @@ class Engine:
         first `count` excerpts, and what composes the rest (Answer.results)."""
         started = time.perf_counter()
         answer = find(self.index, question).answer(count)
-        elapsed = time.perf_counter() - started
+        self._count(time.perf_counter() - started)
+        return answer
+
+    def _count(self, seconds: float) -> None:
         with self._stats_lock:
             self._questions += 1
-            self._seconds.append(elapsed)
-        return answer
+            self._seconds.append(seconds)
 
     @property
     def agenda(self) -> Agenda:
@@ -145,17 +181,37 @@ class Engine:
         return listing_for(self.agenda, question)
 
     async def answer(self, question: str, count: int = MAX_EXCERPTS) -> Answer:
-        """Answer in a worker thread so the event loop keeps serving other chats."""
+        """Answer a question in a worker process (in a worker thread when there are none), so
+        the event loop keeps serving other chats. Questions queue for the workers."""
+        pool = self._pool
+        if pool is not None:
+            try:
+                timed = await pool.answer(question, count)
+            except PoolError as error:
+                log.error("%s; answering in this process's threads from now on", error)
+                if self._pool is pool:
+                    self._swap_pool(None)
+            else:
+                self._count(timed.seconds)
+                return timed.answer
+        return await self.answer_now(question, count)
+
+    async def answer_now(self, question: str, count: int = MAX_EXCERPTS) -> Answer:
+        """Answer in a worker thread of this process at once, never behind queued questions:
+        for inline queries, which Telegram drops unless answered within seconds."""
         return await asyncio.to_thread(self.ask, question, count)
 
     async def more(self, answer: Answer, count: int) -> Answer:
         """The same answer with its first `count` excerpts, composed in a worker thread (the
-        answer itself when nothing more can be composed; asked again when it was revived)."""
-        if answer.revived:  # a button from before a restart: its question is asked again
-            return await asyncio.to_thread(self.ask, answer.question, count)
-        if answer.results is None or count <= len(answer.excerpts):
+        answer itself when nothing more can be composed; asked again when it was revived or
+        came from a worker process, which sends no hits to compose from)."""
+        if count <= len(answer.excerpts) and not answer.revived:
             return answer
-        return await asyncio.to_thread(answer.results.answer, count)
+        if answer.results is not None:
+            return await asyncio.to_thread(answer.results.answer, count)
+        if answer.revived or answer.more:  # asked again: a button from before a restart, or
+            return await self.answer_now(answer.question, count)  # a worker's answer
+        return answer
 
     def corpus_changed(self) -> bool:
         """Whether a corpus file was added, removed or changed since the current index was
@@ -186,7 +242,9 @@ class Engine:
             except Exception as error:  # any failure halfway must leave the old index serving
                 log.exception("reload failed unexpectedly, keeping the current index")
                 raise ReloadError(f"{type(error).__name__}: {error}") from error
+            pool = await self._new_pool()  # its workers read the cache `after` was saved to
             self._current = after  # the swap: one assignment, seen whole by every reader
+            self._swap_pool(pool)
             self._stamps = seen
         for line in after.describe():
             log.info("reload: %s", line)

@@ -154,7 +154,9 @@ def serve(settings: Settings, console: bool = False) -> int:
         )
         return 2
     try:
-        engine = Engine.load([settings.corpus_dir], settings.index_cache())
+        engine = Engine.load(
+            [settings.corpus_dir], settings.index_cache(), settings.answer_workers
+        )
     except (CorpusError, OSError) as error:
         print(f"error: {error} (CORPUS_DIR={settings.corpus_dir})", file=sys.stderr)
         return 2

@@ -154,6 +154,21 @@ def test_a_burst_through_the_real_bot_answers_every_update_once(tmp_path: Path) 
     assert "answered per second" in result.stdout
 
 
+def test_a_burst_answered_in_worker_processes_with_the_server_in_its_own(tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_text("แอปพลิเคชันไทยชนะ\nsmart city\nราคาทองคำวันนี้\n", encoding="utf-8")
+    result = _bot(
+        "bench", "--log-level", "WARNING", "--corpus", str(SEED), "--queries", str(questions),
+        "--burst", "40", "--workers", "2", "--server-process",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    burst = json.loads(result.stdout.strip().splitlines()[-1])["burst"]
+    assert burst["updates"] == burst["answered"] == 40
+    assert burst["workers"] == 2 and len(burst["worker_pss_mib"]) == 2
+    assert 0 < burst["own_cpu_seconds"] < burst["cpu_seconds"]  # the workers' CPU counted too
+    assert "worker 2 RSS / PSS (MiB)" in result.stdout
+
+
 def test_the_example_settings_copied_to_env_work_as_they_are(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(
         (PROJECT / ".env.example").read_text(encoding="utf-8"), encoding="utf-8"

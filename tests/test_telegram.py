@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.chat.app import build_application
+from bot.chat.replies import SHARED
 from bot.config import default_cache_dir
 from bot.engine import Engine
 from tests.botapi import FakeBotApi, auto_entities
@@ -64,7 +65,8 @@ async def start_bot(fake: FakeBotApi) -> AsyncIterator[StartBot]:
         async def start(corpus: Path = SEED_FILE, **settings: Any) -> Application:
             config = make_settings(fake, corpus, **settings)
             application = build_application(
-                config, Engine.load([config.corpus_dir], config.index_cache())
+                config,
+                Engine.load([config.corpus_dir], config.index_cache(), config.answer_workers),
             )
             return await stack.enter_async_context(polling(application))
 
@@ -386,6 +388,26 @@ async def test_admin_reload_picks_up_a_new_report(
     assert "skipped notes.bin: not a report file" in text
     assert_good_html(text)
     assert NEW_REPORT_TITLE in after.params["text"] and "1 มกราคม 2567" in after.params["text"]
+
+
+async def test_worker_processes_answer_and_a_reload_reaches_them(
+    fake: FakeBotApi, start_bot: StartBot, corpus: Path
+) -> None:
+    application = await start_bot(corpus, answer_workers=1)
+    engine = application.bot_data[SHARED].engine
+    assert engine.pool is not None
+    first = engine.pool.pids
+    before = await exchange(fake, "แอปพลิเคชันไทยชนะ", language_code="th")
+    assert "<b>แอปพลิเคชันไทยชนะ</b>" in before.params["text"] and "ข้อ 2" in before.params["text"]
+
+    write_report(corpus, "new.txt", NEW_REPORT_TITLE, NEW_REPORT_BODY, "1 มกราคม 2567")
+    fake.push_message("/reload", user_id=ADMIN_ID, language_code="en")
+    await await_reply(fake, "Reloaded: reports 1 → 2", timeout=30)
+    after = await exchange(fake, NEW_REPORT_QUESTION)
+
+    assert engine.pool is not None and set(engine.pool.pids).isdisjoint(first)
+    assert NEW_REPORT_TITLE in after.params["text"]
+    assert engine.stats().questions >= 2
 
 
 async def test_reload_and_stats_are_refused_to_non_admins(

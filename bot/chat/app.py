@@ -115,10 +115,12 @@ async def post_init(application: Application) -> None:
         await bot.set_my_short_description(short, language_code=language)
     # What came while the bot was down (against what the state database last saw).
     await announce(bot, application.bot_data[SHARED])
+    await application.bot_data[SHARED].engine.start_workers()
 
 
 async def post_shutdown(application: Application) -> None:
-    """Close the state database."""
+    """Stop the answering workers and close the state database."""
+    application.bot_data[SHARED].engine.close()
     application.bot_data[SHARED].state.close()
 
 
@@ -166,7 +168,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         settings.result_count,
         settings.admin_user_ids,
         Throttle(settings.user_question_limit, settings.user_question_window),
-        asyncio.Semaphore(QUESTION_SEARCHES),
+        # With worker processes, enough searches at once to keep every worker busy.
+        asyncio.Semaphore(max(QUESTION_SEARCHES, 2 * engine.workers)),
         state,
     )
     if settings.refresh_minutes > 0 and application.job_queue is not None:

@@ -244,7 +244,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
         results, next_offset = listing_results(listing, start)
     else:
         count = min(start + INLINE_PAGE, INLINE_TOTAL)
-        answer = await context.shared.engine.answer(question, count)
+        answer = await context.shared.engine.answer_now(question, count)
         results, next_offset = inline_results(answer, start, context.bot.username)
     await query.answer(
         results, cache_time=INLINE_CACHE_SECONDS, is_personal=False, next_offset=next_offset
