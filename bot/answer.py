@@ -292,6 +292,10 @@ class Ranked(Sequence[Hit]):
     def __len__(self) -> int:
         return len(self._passages)
 
+    def terms_matched(self) -> set[str]:
+        """Every term some hit matched (read from the column, building no Hit)."""
+        return {term for matched in self._matched for term in matched}
+
     @overload
     def __getitem__(self, at: int) -> Hit: ...
     @overload
@@ -417,9 +421,15 @@ def find(
 
 def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """English words of the question and the Thai words they matched in the hits."""
-    matched = {term for hit in hits for term in hit.matched}
+    asked = [c for c in query.concepts if any(w.isascii() and w[:1].isalpha() for w in c.words)]
+    if not asked:  # no English word: nothing to pair (and no pass over 200 hits)
+        return ()
+    if isinstance(hits, Ranked):
+        matched = hits.terms_matched()
+    else:
+        matched = {term for hit in hits for term in hit.matched}
     pairs = []
-    for concept in query.concepts:
+    for concept in asked:
         thai = tuple(t for t in concept.alternatives if t not in concept.words and t in matched)
         english = [w for w in dict.fromkeys(concept.words) if w.isascii() and w[:1].isalpha()]
         # COVID-19 also stands as its parts covid and 19: name the word once.

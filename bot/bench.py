@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from bot.answer import Answer, ask, find
+from bot.chat.replies import Reply, answer_reply
+from bot.chat.votes import with_votes
 from bot.evaluate import percentile
 from bot.index import storage
 from bot.index.build import build
@@ -94,6 +96,13 @@ def _private_mb() -> float | None:
     return None
 
 
+def first_page(index: Any, question: str) -> Reply:
+    """What the bot sends for a question: its whole search (the hits every page is composed
+    from), the first page composed and rendered as it fits one message, with its buttons."""
+    answer = find(index, question).answer(PAGE)
+    return with_votes(answer_reply(answer, 0, PAGE), answer)
+
+
 def _kept_answers_mb(index: Any, questions: Sequence[str]) -> float | None:
     """How much private memory KEPT_ANSWERS answers take, kept as the bot keeps them for their
     buttons (the first page composed, the ranked hits kept for the others)."""
@@ -140,6 +149,7 @@ def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
 
     search_time, _ = _time(lambda q: index.search(index.analyze(q), 10), questions)
     answer_time, _ = _time(lambda q: to_html(ask(index, q)), questions)
+    page_time, _ = _time(lambda q: first_page(index, q), questions)
     serve_peak = _peak_rss_mb()
     serve_private = _private_mb()
     kept = _kept_answers_mb(index, questions)
@@ -176,6 +186,8 @@ def run(paths: Sequence[Path], questions: Sequence[str]) -> dict[str, Any]:
         "search_p95_ms": round(search_time.p95_ms, 3),
         "answer_p50_ms": round(answer_time.p50_ms, 3),
         "answer_p95_ms": round(answer_time.p95_ms, 3),
+        "first_page_p50_ms": round(page_time.p50_ms, 3),
+        "first_page_p95_ms": round(page_time.p95_ms, 3),
         "speedup": round(naive_time.p50_ms / max(search_time.p50_ms, 1e-9), 1),
         "top10_agree": round(agree / max(len(sample), 1), 4),
         # The largest single process: the build's, its tokenizing workers', or the answering
@@ -203,6 +215,10 @@ def report(figures: dict[str, Any]) -> str:
         (
             "answer (search + render) p50 / p95",
             f"{figures['answer_p50_ms']} / {figures['answer_p95_ms']} ms",
+        ),
+        (
+            "the bot's reply (first page, buttons) p50 / p95",
+            f"{figures['first_page_p50_ms']} / {figures['first_page_p95_ms']} ms",
         ),
         ("speed-up (naive / search, p50)", f"{figures['speedup']}x"),
         ("top-10 identical to rank-bm25", f"{figures['top10_agree']:.0%} of questions"),

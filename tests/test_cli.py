@@ -132,8 +132,9 @@ def test_bench_prints_a_table_and_a_json_summary() -> None:
     assert {
         "passages", "cold_build_s", "warm_load_s", "naive_p50_ms", "search_p50_ms",
         "answer_p50_ms", "speedup", "top10_agree", "peak_rss_mb", "serve_private_mb",
-        "kept_1000_answers_mb",
+        "kept_1000_answers_mb", "first_page_p50_ms",
     } <= set(figures)  # fmt: skip
+    assert 0 < figures["first_page_p50_ms"] <= figures["first_page_p95_ms"]
     assert 0 < figures["serve_private_mb"] < figures["serve_peak_rss_mb"]
     assert figures["kept_1000_answers_mb"] is not None
     assert figures["passages"] == 20 and figures["top10_agree"] == 1.0
