@@ -71,10 +71,6 @@ class Hit:
     passage_surprise: float = 0.0
 
 
-def _lists(arrays: Mapping[str, np.ndarray]) -> dict[str, list[bool]]:
-    return {key: array.tolist() for key, array in arrays.items()}
-
-
 class SearchIndex:
     """BM25 over passages, blended with BM25 over their whole reports.
 
@@ -129,6 +125,8 @@ class SearchIndex:
         self._report_of = np.array(
             [report_row[passage.doc_id] for passage in self.passages], dtype=np.int64
         )
+        # Each passage's length in characters (its text is source[start:end]).
+        self._lengths = np.array([p.end - p.start for p in self.passages], dtype=float)
         if facts is None:
             facts = np.array([stated(passage.text) for passage in self.passages], dtype=bool)
         self.facts = facts.reshape(len(self.passages), len(FACTS))
@@ -366,7 +364,13 @@ class SearchIndex:
         report_rows = self._report_of[rows]
         passage_arrays = self._passages.holding(query.weights, rows)
         report_arrays = self._reports.holding(query.weights, report_rows)
-        in_passage = _lists(passage_arrays)
+        # Per hit, which of the question's terms its passage holds (a row of flags per hit).
+        terms = tuple(query.weights)
+        flags: Iterable[tuple[bool, ...]] = (
+            zip(*(passage_arrays[term].tolist() for term in terms), strict=True)
+            if terms
+            else itertools.repeat((), rows.size)
+        )
         size = rows.size
         passage_coverage = coverage(
             concept_weights(query, self._passages, 1), passage_arrays, size
@@ -378,8 +382,7 @@ class SearchIndex:
         total = information_total(content) or 1.0
         report_content = held(content, report_arrays, size)
         passage_content = held(content, passage_arrays, size) / total
-        lengths = np.array([len(self.passages[row].text) for row in rows.tolist()], dtype=float)
-        unlikely_here = by_chance(content, passage_arrays, lengths)
+        unlikely_here = by_chance(content, passage_arrays, self._lengths[rows])
         beyond_chance = evidence(query, self._reports, report_arrays, size).tolist()
         hits = []
         columns = (
@@ -391,8 +394,8 @@ class SearchIndex:
             unlikely_here.tolist(),
             beyond_chance,
         )
-        for number, (row, score, covered, nats, share_here, surprising, unlikely) in enumerate(
-            zip(*columns, strict=True)
+        for (row, score, covered, nats, share_here, surprising, unlikely), held_here in zip(
+            zip(*columns, strict=True), flags, strict=True
         ):
             passage = self.passages[row]
             hits.append(
@@ -400,7 +403,7 @@ class SearchIndex:
                     passage=passage,
                     report=self.reports[passage.doc_id],
                     score=score,
-                    matched=tuple(t for t in query.weights if in_passage[t][number]),
+                    matched=tuple(itertools.compress(terms, held_here)),
                     coverage=covered,
                     report_coverage=nats / total,
                     evidence=unlikely,
