@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from bot.answer import Answer, ask, find
-from bot.chat.replies import Reply, answer_reply
-from bot.chat.votes import with_votes
+from bot.chat.replies import Reply
+from bot.chat.votes import question_reply
 from bot.evaluate import percentile
 from bot.index import storage
 from bot.index.build import build
@@ -99,8 +99,7 @@ def _private_mb() -> float | None:
 def first_page(index: Any, question: str) -> Reply:
     """What the bot sends for a question: its whole search (the hits every page is composed
     from), the first page composed and rendered as it fits one message, with its buttons."""
-    answer = find(index, question).answer(PAGE)
-    return with_votes(answer_reply(answer, 0, PAGE), answer)
+    return question_reply(find(index, question).answer(PAGE), PAGE)
 
 
 def _kept_answers_mb(index: Any, questions: Sequence[str]) -> float | None:

@@ -81,8 +81,8 @@ def _cpu(workers: Sequence[int] = ()) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Drained:
-    """What the server saw: each user's latency (update pushed to reply), their reply counts,
-    and the seconds from the first update to the last reply."""
+    """What the server saw: each reply's latency (its update pushed to it), the users answered
+    exactly once, the replies, and the seconds from the first update to the last reply."""
 
     latencies_ms: tuple[float, ...]
     once: int

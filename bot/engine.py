@@ -118,7 +118,7 @@ class Engine:
     async def start_workers(self) -> None:
         """Answer questions in the worker processes from now on (when `workers` asks for any).
         Workers that cannot start are logged and questions stay in this process's threads."""
-        if self.workers > 0 and self._pool is None:
+        if self._pool is None:
             self._swap_pool(await self._new_pool())
 
     async def _new_pool(self) -> Pool | None:

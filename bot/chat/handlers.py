@@ -37,7 +37,7 @@ from bot.chat.replies import (
     texts_for_user,
 )
 from bot.chat.status import freshness_line, newest_line, stats_text, votes_line
-from bot.chat.votes import with_votes
+from bot.chat.votes import question_reply
 from bot.state import State, StateUnavailableError
 from bot.text import Language, detect_language
 from bot.texts import language_of_user
@@ -126,7 +126,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     await show_typing(message)
     async with state.searches:
         answer = await state.engine.answer(question, state.page_size)
-    await send(message, with_votes(answer_reply(answer, 0, state.page_size), answer))
+    await send(message, question_reply(answer, state.page_size))
     user = update.effective_user
     await remember(state.state, answer, user.id if user else 0)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.answer import Answer
-from bot.chat.replies import Reply
+from bot.chat.replies import Reply, answer_reply
 from bot.texts import Texts
 
 UP, DOWN = "👍", "👎"
@@ -54,6 +54,11 @@ def with_votes(reply: Reply, answer: Answer) -> Reply:
     """The reply with 👍 👎 as its last row."""
     rows = [*reply.markup.inline_keyboard] if reply.markup else []
     return Reply(reply.html, reply.text, InlineKeyboardMarkup([*rows, vote_row(answer)]))
+
+
+def question_reply(answer: Answer, page_size: int) -> Reply:
+    """What a question asked in a chat gets: the answer's first page, then 👍 👎."""
+    return with_votes(answer_reply(answer, 0, page_size), answer)
 
 
 def replaced(message: Message, row: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
