@@ -290,6 +290,6 @@ async def running_bot(
 ) -> AsyncIterator[Engine]:
     """The real bot, as build_application makes it, polling the fake; yields its engine."""
     config = make_settings(fake, corpus, **settings)
-    engine = Engine.load([config.corpus_dir], config.index_cache())
+    engine = Engine.load([config.corpus_dir], config.index_cache(), config.answer_workers)
     async with polling(build_application(config, engine)):
         yield engine
