@@ -10,19 +10,17 @@ the reply in data form; `render` turns it into Telegram HTML or plain text.
 from __future__ import annotations
 
 import itertools
+import math
 import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import overload
-
-import numpy as np
 
 from bot.abstain import answers
 from bot.daterange import DateRange
 from bot.facts import Fact, states
-from bot.index import Hit, Query, SearchIndex
+from bot.index import Hit, Query, Ranked, SearchIndex
 from bot.passages import Passage
 from bot.sentences import sentences
 from bot.text import Language, Token, analyze, analyze_passage, detect_language
@@ -182,7 +180,9 @@ def best_sentences(
     bonus = max(weights.values(), default=0.0) if fact else 0.0
     scored = []
     for order, (start, end) in enumerate(spans):
-        value = sum(weights[term] for term in found[order])
+        # fsum: rounded once, so the total (and which sentence wins a near tie) does not
+        # depend on the set's order, which changes with each process's string hashing.
+        value = math.fsum(weights[term] for term in found[order])
         if fact and states(text[start:end], fact):
             value += bonus
         scored.append((-value, order, start, end))
@@ -255,69 +255,6 @@ def excerpt(
 
 
 Words = Callable[[Hit, Iterable[str]], Sequence[Token] | None]  # a hit's stored words
-
-
-class Ranked(Sequence[Hit]):
-    """Hits kept in columns, read back as Hits: what an answer keeps for its later pages.
-
-    Two hundred Hit objects take ~50 kB; their passages and reports (shared with the index),
-    numbers in one array and matched terms take a fifth of that, for each of the answers a
-    bot keeps for their buttons.
-    """
-
-    __slots__ = ("_matched", "_numbers", "_passages", "_positions", "_reports")
-
-    def __init__(self, hits: Iterable[Hit]) -> None:
-        hits = list(hits)
-        self._passages = tuple(hit.passage for hit in hits)
-        self._reports = tuple(hit.report for hit in hits)
-        self._matched = tuple(hit.matched for hit in hits)
-        self._positions = np.array([hit.position for hit in hits], dtype=np.int64)
-        self._numbers = np.array(
-            [
-                (
-                    hit.score,
-                    hit.coverage,
-                    hit.report_coverage,
-                    hit.evidence,
-                    hit.content,
-                    hit.passage_content,
-                    hit.passage_surprise,
-                )
-                for hit in hits
-            ],
-            dtype=np.float64,
-        ).reshape(-1, 7)
-
-    def __len__(self) -> int:
-        return len(self._passages)
-
-    def terms_matched(self) -> set[str]:
-        """Every term some hit matched (read from the column, building no Hit)."""
-        return {term for matched in self._matched for term in matched}
-
-    @overload
-    def __getitem__(self, at: int) -> Hit: ...
-    @overload
-    def __getitem__(self, at: slice) -> Sequence[Hit]: ...
-    def __getitem__(self, at: int | slice) -> Hit | Sequence[Hit]:
-        if isinstance(at, slice):
-            return [self[i] for i in range(*at.indices(len(self)))]
-        numbers = self._numbers[at].tolist()
-        score, coverage, report_coverage, evidence, content, passage_content, surprise = numbers
-        return Hit(
-            self._passages[at],
-            self._reports[at],
-            score,
-            self._matched[at],
-            coverage,
-            report_coverage,
-            int(self._positions[at]),
-            evidence,
-            content,
-            passage_content,
-            surprise,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,7 +353,7 @@ def find(
     """The question's best `depth` hits (of the reports `among`, when given), from which any
     page of its answer is composed."""
     query = replace(index.analyze(question), among=among)
-    return Results(question, query, Ranked(index.search(query, k=depth)), _weakly(index))
+    return Results(question, query, index.ranked(query, k=depth), _weakly(index))
 
 
 def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -27,6 +27,7 @@ from bot.index.coverage import (
     held,
     information_total,
 )
+from bot.index.hits import NUMBERS, Hit, Ranked
 from bot.index.postings import Postings, TermIds
 from bot.index.query import Query, QueryReader, Tokenizer
 from bot.lexicon import Lexicon
@@ -46,29 +47,6 @@ class Spans:
 
     def __call__(self, passage: int) -> np.ndarray:
         return self.rows[int(self.offsets[passage]) : int(self.offsets[passage + 1])]
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A ranked passage: its score, the query terms it holds, how much of the question the
-    passage (idf-weighted) and its whole report (weighted by information, bot.rarity) cover,
-    and `evidence`: how unlikely it is that a report of this corpus holds what this one holds
-    of the question by chance (see bot.index.coverage.evidence). `content` is the information
-    (nats) of the question's content the report holds, `passage_content` the share of that
-    content the passage itself holds, `passage_surprise` how unlikely (nats) a passage of its
-    length holds what it holds by chance (bot.index.coverage.by_chance)."""
-
-    passage: Passage
-    report: Report
-    score: float
-    matched: tuple[str, ...]
-    coverage: float
-    report_coverage: float
-    position: int
-    evidence: float = 0.0
-    content: float = 0.0
-    passage_content: float = 0.0
-    passage_surprise: float = 0.0
 
 
 class SearchIndex:
@@ -115,6 +93,7 @@ class SearchIndex:
         self._spans = spans
         self._terms = tuple(passage_postings.vocabulary)
         self.reports = {report.doc_id: report for report in reports}
+        self._report_list = tuple(self.reports.values())  # by report row
         self.tokenize = tokenize
         self.lexicon = lexicon
         self._abbreviation_table = abbreviations
@@ -349,8 +328,15 @@ class SearchIndex:
 
     def search(self, query: Query, k: int = 10) -> list[Hit]:
         """The k best passages sharing at least one term with the query, best first."""
+        return list(self.ranked(query, k))
+
+    def ranked(self, query: Query, k: int = 10) -> Ranked:
+        """The k best passages sharing at least one term with the query, best first, in
+        columns (a Hit is built when one is read)."""
+        terms = tuple(query.weights)
         if not query.terms or not self.passages or k <= 0:
-            return []
+            none = np.zeros(0, np.int64)
+            return Ranked((), (), none, np.zeros((0, len(NUMBERS))), terms, none.astype(bool))
         rows, scores = self.scores(query)
         scores = self._with_phrases(query, rows, scores)
         if rows.size > k:
@@ -364,53 +350,27 @@ class SearchIndex:
         report_rows = self._report_of[rows]
         passage_arrays = self._passages.holding(query.weights, rows)
         report_arrays = self._reports.holding(query.weights, report_rows)
-        # Per hit, which of the question's terms its passage holds (a row of flags per hit).
-        terms = tuple(query.weights)
-        flags: Iterable[tuple[bool, ...]] = (
-            zip(*(passage_arrays[term].tolist() for term in terms), strict=True)
-            if terms
-            else itertools.repeat((), rows.size)
-        )
         size = rows.size
-        passage_coverage = coverage(
-            concept_weights(query, self._passages, 1), passage_arrays, size
-        ).tolist()
         # How much of the question's content the report (and the passage) holds, each concept
         # weighed by its information in the language generally (bot.rarity), not by this
         # corpus's idf. Passages and reports share one vocabulary, so one set of weights.
         content = content_weights(query, self._reports)
         total = information_total(content) or 1.0
         report_content = held(content, report_arrays, size)
-        passage_content = held(content, passage_arrays, size) / total
-        unlikely_here = by_chance(content, passage_arrays, self._lengths[rows])
-        beyond_chance = evidence(query, self._reports, report_arrays, size).tolist()
-        hits = []
-        columns = (
-            rows.tolist(),
-            scores.tolist(),
-            passage_coverage,
-            report_content.tolist(),
-            passage_content.tolist(),
-            unlikely_here.tolist(),
-            beyond_chance,
-        )
-        for (row, score, covered, nats, share_here, surprising, unlikely), held_here in zip(
-            zip(*columns, strict=True), flags, strict=True
-        ):
-            passage = self.passages[row]
-            hits.append(
-                Hit(
-                    passage=passage,
-                    report=self.reports[passage.doc_id],
-                    score=score,
-                    matched=tuple(itertools.compress(terms, held_here)),
-                    coverage=covered,
-                    report_coverage=nats / total,
-                    evidence=unlikely,
-                    position=row,
-                    content=nats,
-                    passage_content=share_here,
-                    passage_surprise=surprising,
-                )
+        numbers = np.column_stack(
+            (
+                scores,
+                coverage(concept_weights(query, self._passages, 1), passage_arrays, size),
+                report_content / total,
+                evidence(query, self._reports, report_arrays, size),
+                report_content,
+                held(content, passage_arrays, size) / total,
+                by_chance(content, passage_arrays, self._lengths[rows]),
             )
-        return hits
+        )
+        # Per term of the question, which hits' passages hold it (a row of flags per term).
+        flags = np.array([passage_arrays[term] for term in terms], dtype=bool)
+        passages = [self.passages[row] for row in rows.tolist()]
+        report_list = self._report_list
+        reports = [report_list[row] for row in report_rows.tolist()]
+        return Ranked(passages, reports, rows, numbers, terms, flags)
