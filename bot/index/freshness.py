@@ -54,6 +54,7 @@ QUERY_TIME = (
     "sections.py",
     "index/query.py",
     "index/coverage.py",
+    "index/hits.py",
 )
 
 
