@@ -240,16 +240,15 @@ class Postings:
         return np.bincount(rows, weights, minlength=self.size)
 
     def holding(self, terms: Iterable[str], rows: np.ndarray) -> dict[str, np.ndarray]:
-        """For each term, which of `rows` hold it: one binary search of every (term, row)
-        pair in the terms' postings side by side, keyed term * size + row (ascending)."""
+        """For each term, which of `rows` hold it: a binary search of the distinct rows, in
+        ascending order and of the postings' own integer type (NumPy would otherwise copy each
+        term's postings to the rows' type), in each term's postings (ascending too)."""
         terms = list(terms)
-        held = [self.postings(term)[0] for term in terms]
-        offsets = np.arange(len(terms), dtype=np.int64) * self.size
-        keys = np.concatenate([np.zeros(0, np.int64), *held]).astype(np.int64)
-        keys += np.repeat(offsets, [rows.size for rows in held])
-        wanted = (offsets[:, None] + np.asarray(rows, dtype=np.int64)).ravel()
-        if keys.size:
-            found = keys.take(keys.searchsorted(wanted), mode="clip") == wanted
-        else:
-            found = np.zeros(wanted.size, dtype=bool)
-        return dict(zip(terms, found.reshape(len(terms), len(rows)), strict=True))
+        distinct, inverse = np.unique(np.asarray(rows), return_inverse=True)
+        distinct = distinct.astype(self.indices.dtype)
+        found = np.zeros((len(terms), distinct.size), dtype=bool)
+        for number, term in enumerate(terms):
+            held = self.postings(term)[0]
+            if held.size:
+                found[number] = held.take(held.searchsorted(distinct), mode="clip") == distinct
+        return dict(zip(terms, found[:, inverse.reshape(-1)], strict=True))
