@@ -45,6 +45,17 @@ def test_postings_of_passages_without_terms_are_empty_not_an_error() -> None:
     assert empty.indices.size == 0 and empty.scores(["a"]).tolist() == [0.0, 0.0]
 
 
+def test_holding_answers_for_rows_in_any_order_and_repeated() -> None:
+    documents = [["a", "b"], ["b"], [], ["a", "c", "a"], ["c"]]
+    postings = Postings.build(documents)
+    rows = np.array([4, 0, 3, 0, 2, 4])  # hits' reports: ranked order, one report twice
+    holding = postings.holding(["a", "b", "c", "missing"], rows)
+    for term, held in holding.items():
+        assert held.tolist() == [term in documents[row] for row in rows.tolist()]
+    assert postings.holding(["a"], np.zeros(0, np.int64))["a"].shape == (0,)
+    assert postings.holding([], rows) == {}
+
+
 def test_search_ranks_by_score_and_returns_only_passages_sharing_a_term(
     seed_index: SearchIndex,
 ) -> None:
