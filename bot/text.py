@@ -27,7 +27,9 @@ Language = Literal["th", "en", "mixed"]
 # binding, with pythainlp's dictionary: word_tokenize would only add work that such a run never
 # needs (rejoining numbers, stripping spaces), a fifth of the cost of indexing.
 # Bump whenever tokenize() would give different terms for the same text: cached indexes made
-# with another version are then rebuilt rather than trusted (bot/index/freshness.py).
+# with another version are then rebuilt rather than trusted (bot/index/freshness.py, which also
+# hashes this file), and the shipped lexicon's English keys, written in these terms, are
+# tokenized again. A change to Thai stopwords alone leaves English keys as they were.
 TOKENS_VERSION = 4  # 4: the project's own words beside pythainlp's (bot/data/thai_words.txt)
 DICTIONARY_NAME = "thaigov-qa-bot"
 MIN_COMPOUND_CHARS = 9  # dictionary words this long are checked for being compounds
@@ -53,6 +55,13 @@ _RUN = re.compile(
 _EXTRA_THAI_STOPWORDS = frozenset(
     "ไหม มั้ย มั๊ย หรือเปล่า รึเปล่า เปล่า กี่ ป่าว จ้า จ๊ะ ฮะ คับ ครัช เหรอ หรอ อ่ะ อะ นะคะ นะครับ "
     "ขอ ทราบ อยาก รู้ ช่วย บอก หา ข้อมูล เกี่ยวกับ".split()
+)
+
+# Words of pythainlp's stopword list that cabinet items are about (to establish, amend,
+# certify, open, close, add; a day, a phase, a result): kept as index terms.
+_KEPT_THAI_WORDS = frozenset(
+    "กำหนด จัดตั้ง จัดทำ จัดงาน จัดหา ผล ร่วมมือ รับรอง ปรับ ปิด เปิด ภาค ระยะ วัน สมัย แก้ไข "
+    "ยืนยัน ปฏิบัติ ประกอบ หารือ เปลี่ยนแปลง เปิดเผย เพิ่ม เพิ่มเติม เหตุผล สูงสุด".split()
 )
 
 ENGLISH_STOPWORDS = frozenset(
@@ -186,6 +195,11 @@ def _extra_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _words() -> frozenset[str]:
     return frozenset(thai_words()) | _extra_words()
+
+
+def dictionary_words() -> frozenset[str]:
+    """The segmenter's words: pythainlp's dictionary and the project's own."""
+    return _words()
 
 
 @lru_cache(maxsize=1)
@@ -377,7 +391,8 @@ def thai_word_counts() -> dict[str, int]:
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Thai (pythainlp's list plus chatty particles) and English stopwords, as terms."""
-    thai = {_thai_term(word) for word in thai_stopwords()} | _EXTRA_THAI_STOPWORDS
+    thai = {_thai_term(word) for word in thai_stopwords()} - _KEPT_THAI_WORDS
+    thai |= _EXTRA_THAI_STOPWORDS
     english = ENGLISH_STOPWORDS | {stem_english(word) for word in ENGLISH_STOPWORDS}
     return frozenset(thai) | english
 

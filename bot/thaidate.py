@@ -215,12 +215,38 @@ def _full_year(short: str) -> str:
     return str(2500 + int(short.translate(_THAI_DIGITS)))
 
 
+# A numbered meeting of a year, as reports write it: `ครั้งที่ 2 ปี 2568` and `ครั้งที่ 2/68` are
+# `ครั้งที่ 2/2568` (the year also kept on its own, for the year it names).
+_NUMBERED_OF_YEAR = re.compile(
+    r"ครั้งที่\s*(?P<number>[0-9๐-๙]{1,3})\s*(?:ของ\s*)?ปี\s*(?P<year>(?:25|๒๕)[0-9๐-๙]{2})"
+)
+_NUMBERED_SHORT = re.compile(
+    r"ครั้งที่\s*(?P<number>[0-9๐-๙]{1,3})\s*/\s*(?P<year>[0-9๐-๙]{2})(?![0-9๐-๙.,])"
+)
+# The era before a year (พ.ศ. 2566, ค.ศ. 2020): the year says it alone, and read as a word
+# พ.ศ. is the abbreviation of สำนักงานพระพุทธศาสนาแห่งชาติ.
+_ERA = re.compile(r"(?:พ\.\s?ศ|ค\.\s?ศ)\.?\s*(?=[0-9๐-๙]{2,4}(?![0-9๐-๙]))")
+
+
+def without_era(text: str) -> str:
+    """`text` without the era written before its years (`ปีงบประมาณ พ.ศ. 2566` ->
+    `ปีงบประมาณ 2566`)."""
+    return _ERA.sub("", text)
+
+
+def _numbered(match: re.Match[str], year: str) -> str:
+    number = arabic_digits(match["number"])
+    return f"ครั้งที่ {number}/{year}"
+
+
 def expand_dates(question: str) -> str:
     """The question with its short dates written out as reports write them.
 
     Months written short become whole (`มี.ค.` -> มีนาคม); a two-digit year after a month or
     after ปี, ปีงบ, ปีการศึกษา, พ.ศ. becomes a Buddhist Era year (63 -> 2563), and so does the
-    end of a range (`ปี 63-65`, `ปี 62/63`). Other numbers are left alone.
+    end of a range (`ปี 63-65`, `ปี 62/63`); a meeting numbered in a year is written as
+    reports number it (`ครั้งที่ 2 ปี 68` -> `ครั้งที่ 2/2568 ปี 2568`). Other numbers are left
+    alone.
     """
 
     def whole_year(match: re.Match[str], head: str) -> str:
@@ -230,4 +256,8 @@ def expand_dates(question: str) -> str:
 
     text = _ABBREVIATED_MONTH.sub(lambda m: THAI_MONTHS[_MONTH_NUMBER[m["month"]] - 1], question)
     text = _MONTH_SHORT_YEAR.sub(lambda m: whole_year(m, m["month"]), text)
-    return _MARKED_SHORT_YEAR.sub(lambda m: whole_year(m, _MARKS.get(m["mark"], m["mark"])), text)
+    text = _MARKED_SHORT_YEAR.sub(lambda m: whole_year(m, _MARKS.get(m["mark"], m["mark"])), text)
+    text = _NUMBERED_SHORT.sub(lambda m: _numbered(m, _full_year(m["year"])), text)
+    return _NUMBERED_OF_YEAR.sub(
+        lambda m: f"{_numbered(m, arabic_digits(m['year']))} ปี {arabic_digits(m['year'])}", text
+    )

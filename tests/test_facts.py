@@ -15,6 +15,8 @@ def test_questions_say_which_fact_they_ask_for() -> None:
     assert asked_fact("When was the MOU signed?") == "date"
     assert asked_fact("ชดเชยกี่ลำ ใช้เงินเท่าไร") == "amount"
     assert asked_fact("How much was the budget?") == "amount"
+    assert asked_fact("What is the total budget of the waterworks projects?") == "amount"
+    assert asked_fact("What was the cost?") == "amount" and asked_fact("What is new?") is None
     assert asked_fact("เมืองอัจฉริยะ") is None
 
 
@@ -24,7 +26,9 @@ def test_time_words_that_only_ask_when_are_not_the_subject() -> None:
     assert asking_words("what year did the cabinet approve it".split()) == {"year"}
     assert asking_words([token.term for token in analyze("ประชุมวันที่ 12 ตุลาคม")]) == set()
     index = from_reports([Report("a", "ช้าง", "เรื่อง ช้าง\nวันที่ 13 มีนาคม วันช้างไทย")])
+    # The day's own name (วันช้างไทย) is what it asks about; the วันที่ that asks when is not.
     assert [concept.words for concept in index.analyze("วันช้างไทยคือวันที่เท่าไร").concepts] == [
+        ("วัน",),
         ("ช้าง",),
         ("ไทย",),
     ]

@@ -7,12 +7,13 @@ import pytest
 
 from bot.abbreviations import defined, full_names
 from bot.answer import ask, best_sentences
+from bot.everyday import set_apart
 from bot.index import SearchIndex
 from bot.index.build import from_reports
 from bot.rarity import information, is_filler
 from bot.reports import Report
 from bot.text import segment_words, tokenize, unstretch
-from bot.thaidate import expand_dates
+from bot.thaidate import expand_dates, without_era
 
 
 @pytest.mark.parametrize(
@@ -24,10 +25,55 @@ from bot.thaidate import expand_dates
         ("ต.ค.63 - ม.ค. 64", "ตุลาคม 2563 - มกราคม 2564"),
         ("อายุ 63 ปี วงเงิน 66 ล้าน", "อายุ 63 ปี วงเงิน 66 ล้าน"),  # not years
         ("ปี 2563", "ปี 2563"),
+        ("ครม.สัญจรครั้งที่ 2 ปี 68 จัดที่ไหน", "ครม.สัญจรครั้งที่ 2/2568 ปี 2568 จัดที่ไหน"),
+        ("มติ กกร. ครั้งที่ ๓/๖๗", "มติ กกร. ครั้งที่ 3/2567"),
+        ("ครั้งที่ 14 ของปีนี้", "ครั้งที่ 14 ของปีนี้"),  # no year: left alone
     ],
 )
 def test_short_dates_are_written_out_as_reports_write_them(written: str, read: str) -> None:
     assert expand_dates(written) == read
+
+
+def test_the_era_before_a_year_is_not_read_as_a_word(archive: SearchIndex) -> None:
+    # พศ. is also the abbreviation of สำนักงานพระพุทธศาสนาแห่งชาติ; before a year it is the era.
+    assert without_era("ปีงบประมาณ พ.ศ. 2566 และ ค.ศ.2020") == "ปีงบประมาณ 2566 และ 2020"
+    query = archive.analyze("งบประมาณ พ.ศ. 2566")
+    assert "พศ" not in query.terms and "2566" in query.terms
+
+
+def test_a_phrase_holds_across_the_era_between_a_word_and_its_year() -> None:
+    # The same words in both; only the order differs.
+    said = Report("said", "ก", "เรื่อง ก\nแผนงาน ปีงบประมาณ พ.ศ. 2566")
+    apart = Report("apart", "ก", "เรื่อง ก\nปีงบประมาณ แผนงาน พ.ศ. 2566")
+    index = from_reports([apart, said])
+    assert index.search(index.analyze("ปีงบประมาณ 2566"), k=1)[0].report.doc_id == "said"
+
+
+def test_an_everyday_phrase_keeps_its_edges_in_a_question() -> None:
+    # Read alone, ลูกจาก (a palm fruit) takes the end of ค่าเลี้ยงลูก.
+    assert "ลูกจาก" in tokenize("ค่าเลี้ยงลูกจากประกันสังคม")
+    assert set_apart("ค่าเลี้ยงลูกจากประกันสังคม") == " ค่าเลี้ยงลูก จากประกันสังคม"
+    assert set_apart("ค่าไฟฟ้าแพง") == "ค่าไฟฟ้าแพง"  # ค่าไฟ inside a longer word: left whole
+    child = Report("child", "ก", "เรื่อง ก\nเงินสงเคราะห์บุตรจากกองทุนประกันสังคม")
+    index = from_reports([child, ARCHIVE[1]])
+    query = index.analyze("ค่าเลี้ยงลูกจากประกันสังคมเท่าไหร่")
+    assert "ลูกจาก" not in query.terms and "สงเคราะห์" in query.translations
+
+
+def test_content_words_of_the_general_stopword_list_are_searched() -> None:
+    assert tokenize("แก้ไขเพิ่มเติมการจัดตั้งวันป่าชุมชนแห่งชาติ ระยะที่ 3") == [
+        "แก้ไข",
+        "เพิ่มเติม",
+        "เพิ่ม",
+        "เติม",
+        "จัดตั้ง",
+        "วัน",
+        "ป่าชุมชน",
+        "แห่งชาติ",
+        "ระยะ",
+        "3",
+    ]
+    assert tokenize("ซึ่งได้ให้แก่") == []
 
 
 def test_question_words_weigh_nothing_and_rare_words_much() -> None:

@@ -48,6 +48,7 @@ SHAPING_SOURCES = (
 # cache right (and costs no rebuild).
 QUERY_TIME = (
     "lexicon.py",
+    "everyday.py",
     "rarity.py",
     "spelling.py",
     "daterange.py",

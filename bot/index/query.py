@@ -16,12 +16,13 @@ from datetime import date
 from bot import text
 from bot.agencies import asked_proposer
 from bot.daterange import DateRange, find_range
+from bot.everyday import set_apart
 from bot.facts import Fact, asked_fact, asking_words
 from bot.index.postings import Postings
 from bot.lexicon import Lexicon
 from bot.sections import asked_section
 from bot.spelling import correct_tokens
-from bot.thaidate import BE_OFFSET, Period, expand_dates, find_period
+from bot.thaidate import BE_OFFSET, Period, expand_dates, find_period, without_era
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -189,7 +190,7 @@ class QueryReader:
         section = asked_section(written_out)
         if section is not None:  # "หมวดแต่งตั้ง", "the legal section": the section's own name
             written_out = written_out.replace(section[1], f" {section[0]} ", 1)
-        tokens = text.analyze(written_out)
+        tokens = text.analyze(set_apart(without_era(written_out)))
         lexicon = self.lexicon
 
         def known(word: str) -> bool:
