@@ -116,3 +116,27 @@ def test_a_named_month_or_year_lifts_reports_of_meetings_then() -> None:
     assert first("ราคาข้าว ปี 2562") == "old"
     assert find_period("ประชุม มิ.ย. 63") == Period(2020, 6)
     assert find_period("ครั้งที่ 14") is None
+
+
+def test_the_report_s_passage_stating_the_amount_asked_for_comes_second() -> None:
+    # The item's name is in its first passage, its amount in another that says little else.
+    texts = [
+        ("home", "1", "โครงการบ้านล้านหลัง ระยะที่ 3 ของธนาคารอาคารสงเคราะห์"),
+        ("home", "2", "โครงการบ้านล้านหลังเพื่อให้ประชาชนมีบ้านเป็นของตนเอง"),
+        ("home", "3", "โครงการนี้ใช้วงเงิน 2,193,760,000 บาท"),
+        ("other", "1", "โครงการบ้านมั่นคง ของธนาคารอาคารสงเคราะห์"),
+    ]
+    passages = [Passage(doc, section, text, 0, len(text)) for doc, section, text in texts]
+    reports = [Report("home", "บ้าน", "."), Report("other", "บ้าน", ".")]
+    index = index_of(passages, reports)
+
+    def ranked(question: str, k: int = 10) -> list[tuple[str, str]]:
+        return [
+            (h.report.doc_id, h.passage.section) for h in index.search(index.analyze(question), k)
+        ]
+
+    assert ranked("โครงการบ้านล้านหลัง ระยะที่ 3").index(("home", "3")) > 1
+    asked = ranked("โครงการบ้านล้านหลัง ระยะที่ 3 ใช้งบเท่าไหร่")
+    assert asked[:2] == [("home", "1"), ("home", "3")] and len(asked) == 4
+    # Fewer hits asked for: the same first ones.
+    assert ranked("โครงการบ้านล้านหลัง ระยะที่ 3 ใช้งบเท่าไหร่", k=2) == asked[:2]

@@ -17,7 +17,7 @@ import numpy as np
 from bot import text
 from bot.abbreviations import both_ways, full_names
 from bot.daterange import DateRange
-from bot.facts import FACTS, stated
+from bot.facts import FACTS, Fact, stated
 from bot.index.coverage import (
     by_chance,
     concept_weights,
@@ -34,6 +34,8 @@ from bot.lexicon import Lexicon
 from bot.passages import Passage
 from bot.reports import Report
 from bot.thaidate import Period
+
+ERAS = ("พศ", "คศ")  # พ.ศ. and ค.ศ. as index terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,13 +299,23 @@ class SearchIndex:
         scores = scores.copy()
         wanted = np.zeros(len(self._terms), dtype=bool)
         wanted[[t for a, b, _ in pairs for t in (a, b)]] = True
+        eras = self._eras
+        wanted[list(eras)] = True
         for place in candidates.tolist():
             words = self._positions(int(rows[place]))
             ends: dict[int, set[int]] = {}
             starts: dict[int, set[int]] = {}
+            # The era between a word and its year (ปีงบประมาณ พ.ศ. 2566) keeps them side by
+            # side: the year starts where its era does.
+            era_before: dict[int, int] = {}
             for term, start, end in words[wanted[words[:, 0]]].tolist():
+                if term in eras:
+                    era_before[end] = era_before[end + 1] = start
+                    continue
                 ends.setdefault(term, set()).add(end)
                 starts.setdefault(term, set()).add(start)
+                if start in era_before:
+                    starts[term].add(era_before[start])
             bonus = 0.0
             for a, b, worth in pairs:
                 if a in ends and b in starts:
@@ -312,6 +324,44 @@ class SearchIndex:
                         bonus += worth
             scores[place] += self.PHRASE_WEIGHT * bonus
         return scores
+
+    @property
+    def _eras(self) -> set[int]:
+        """The term ids of the eras written before years (พ.ศ., ค.ศ.) in this vocabulary."""
+        column = self._passages.vocabulary
+        return {column[era] for era in ERAS if era in column}
+
+    def _fact_second(
+        self,
+        fact: Fact,
+        every: np.ndarray,
+        every_score: np.ndarray,
+        rows: np.ndarray,
+        scores: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ranked rows with the best report's best passage stating the fact asked for
+        (an amount, a date) second, when the best passage states none: the item's title
+        words are in one passage and its amount in another ("บ้านล้านหลังเฟส 3 ใช้งบเท่าไหร่").
+        It keeps its own score, so scores may then not descend."""
+        states = self._states[fact]
+        first = int(rows[0])
+        if states[first]:
+            return rows, scores
+        same = (self._report_of[every] == self._report_of[first]) & states[every]
+        if not same.any():
+            return rows, scores
+        places = np.flatnonzero(same)
+        # The best of them; equal scores in passage order (argmax takes the first).
+        best = int(places[np.argmax(every_score[places])])
+        row, score = every[best], every_score[best]
+        if rows[1] == row:
+            return rows, scores
+        kept = rows[1:] != row
+        rest_rows, rest_scores = rows[1:][kept], scores[1:][kept]
+        size = rows.size
+        rows = np.concatenate((rows[:1], [row], rest_rows))[:size]
+        scores = np.concatenate((scores[:1], [score], rest_scores))[:size]
+        return rows.astype(np.int64), scores
 
     def _positions(self, row: int) -> np.ndarray:
         """A passage's index terms as rows of (term id, start, end): stored, or analysed again
@@ -337,8 +387,9 @@ class SearchIndex:
         if not query.terms or not self.passages or k <= 0:
             none = np.zeros(0, np.int64)
             return Ranked((), (), none, np.zeros((0, len(NUMBERS))), terms, none.astype(bool))
-        rows, scores = self.scores(query)
-        scores = self._with_phrases(query, rows, scores)
+        every, every_score = self.scores(query)
+        every_score = self._with_phrases(query, every, every_score)
+        rows, scores = every, every_score
         if rows.size > k:
             # Everything scoring at least the k-th best score, so ties at the cut stay ordered.
             kth = np.partition(scores, rows.size - k)[rows.size - k]
@@ -347,6 +398,8 @@ class SearchIndex:
         # Best first; equal scores in passage order (rows ascend, and lexsort is stable).
         order = np.lexsort((rows, -scores))[:k]
         rows, scores = rows[order], scores[order]
+        if query.fact is not None and rows.size > 1:
+            rows, scores = self._fact_second(query.fact, every, every_score, rows, scores)
         report_rows = self._report_of[rows]
         passage_arrays = self._passages.holding(query.weights, rows)
         report_arrays = self._reports.holding(query.weights, report_rows)
