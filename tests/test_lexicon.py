@@ -28,6 +28,8 @@ def test_shipped_lexicon_knows_government_terms() -> None:
     assert "งบประมาณ" in (lexicon.get(("budget",)) or ())
     assert "อ่างเก็บน้ำ" in (lexicon.get(("reservoir",)) or ())  # from WordNet, not the glossary
     assert len(lexicon) > 50_000
+    # Ordinals are the numbers reports write (การประชุมครั้งที่ 2), not "to second" (สนับสนุน).
+    assert lexicon.get(("second",)) == ("2",) and lexicon.get(("day",)) == ("วัน",)
 
 
 def _index(lexicon: Lexicon, *texts: str) -> SearchIndex:
