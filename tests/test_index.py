@@ -140,3 +140,18 @@ def test_the_report_s_passage_stating_the_amount_asked_for_comes_second() -> Non
     assert asked[:2] == [("home", "1"), ("home", "3")] and len(asked) == 4
     # Fewer hits asked for: the same first ones.
     assert ranked("โครงการบ้านล้านหลัง ระยะที่ 3 ใช้งบเท่าไหร่", k=2) == asked[:2]
+
+
+def test_an_item_matching_only_through_its_borrowed_heading_ranks_below_the_heading() -> None:
+    lead = (
+        "รัฐมนตรีของจีนได้เสนอทิศทางความร่วมมือด้านเศรษฐกิจดิจิทัล 6 ด้าน เพื่อส่งเสริม"
+        "การพัฒนาอย่างยั่งยืนในภูมิภาคและการเติบโตทางเศรษฐกิจร่วมกัน ดังนี้"
+    )
+    items = ["กำกับดูแลโลกอินเทอร์เน็ต", "ยกระดับความมั่นคงปลอดภัยไซเบอร์"]
+    passages = [Passage("r", "1", lead, 0, len(lead))] + [
+        Passage("r", f"1.{n}", item, 0, len(item), context=lead[:40])
+        for n, item in enumerate(items, start=1)
+    ]
+    index = index_of(passages, [Report("r", "ดิจิทัล", ".")])
+    hits = index.search(index.analyze("จีนเสนออะไร"))
+    assert [h.passage.section for h in hits] == ["1", "1.1", "1.2"]

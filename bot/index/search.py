@@ -78,6 +78,7 @@ class SearchIndex:
     # rarer one's idf, among the best PHRASE_CANDIDATES passages by BM25.
     PHRASE_WEIGHT = 1.0
     PHRASE_CANDIDATES = 32
+    CONTEXT_ONLY = 0.6  # share of its score kept by a passage matching only through context
 
     def __init__(
         self,
@@ -325,6 +326,27 @@ class SearchIndex:
             scores[place] += self.PHRASE_WEIGHT * bonus
         return scores
 
+    def _with_own_words(self, query: Query, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """The scores, those of the best PHRASE_CANDIDATES rows whose own text holds none of
+        the question's terms (a list item matching only through the heading it borrows,
+        "สถ." under a heading naming the question's plan) lowered to CONTEXT_ONLY of them:
+        its excerpt would quote none of the question's words. Other rows keep their scores."""
+        column = self._passages.vocabulary
+        ids = [column[term] for term in query.weights if term in column]
+        if not ids or rows.size == 0:
+            return scores
+        depth = min(self.PHRASE_CANDIDATES, rows.size)
+        candidates = np.argpartition(-scores, depth - 1)[:depth]
+        wanted = np.zeros(len(self._terms), dtype=bool)
+        wanted[ids] = True
+        lowered = scores.copy()
+        for place in candidates.tolist():
+            words = self._positions(int(rows[place]))
+            own = words[words[:, 1] >= 0, 0]  # words of the borrowed context start below 0
+            if not wanted[own].any():
+                lowered[place] *= self.CONTEXT_ONLY
+        return lowered
+
     @property
     def _eras(self) -> set[int]:
         """The term ids of the eras written before years (พ.ศ., ค.ศ.) in this vocabulary."""
@@ -388,6 +410,7 @@ class SearchIndex:
             none = np.zeros(0, np.int64)
             return Ranked((), (), none, np.zeros((0, len(NUMBERS))), terms, none.astype(bool))
         every, every_score = self.scores(query)
+        every_score = self._with_own_words(query, every, every_score)
         every_score = self._with_phrases(query, every, every_score)
         rows, scores = every, every_score
         if rows.size > k:
