@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (2.1282, 0.0778, 3.6924, 0.3148, 1.0148, 1.2889, 0.9974, 1.4139)
-BIAS = -5.9257
+WEIGHTS = (2.1138, 0.0857, 3.6371, 0.2724, 1.0772, 1.2895, 0.9490, 1.3787)
+BIAS = -5.9223
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,25 +3,22 @@
 The segmenter reads the longest dictionary words it can, and an everyday phrase the dictionary
 lacks can lose its edge to a word that straddles it: เงินค่าเลี้ยงลูกจากประกันสังคม is read
 ค่า เลี้ยง ลูกจาก (a palm fruit), and the phrase ค่าเลี้ยงลูก, which bot/data/synonyms.tsv
-matches to สงเคราะห์บุตร, is lost. Questions are therefore segmented once more with those
-phrases as words too, and where that reading keeps a phrase whole, the phrase is set apart by
-spaces before the question is analysed; passages are segmented as before.
+matches to สงเคราะห์บุตร, is lost. Where a question holds such a phrase, it is read as the
+segmenter would read it if the phrase were one more dictionary word: the reading with the phrase
+set apart wins when it has no more words than the plain one (ค่าเลี้ยงลูก + จาก + ประกันสังคม
+against ค่า + เลี้ยง + ลูกจาก + ประกันสังคม), and the phrase is then set apart by spaces before
+the question is analysed (ค่าไฟ inside ค่าไฟฟ้า is not: one word against two). Passages are
+segmented as before.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
-
-from pythainlp.tokenize.nlpo3 import load_dict as load_dictionary
-from pythainlp.tokenize.nlpo3 import segment as segment_thai
 
 from bot import text
 
-DICTIONARY_NAME = "thaigov-qa-bot-questions"
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 
 
@@ -39,35 +36,35 @@ def phrases() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str] | None:
-    """Finds whether a run holds any of the phrases at all (most questions hold none)."""
+    """Finds the phrases in a run, longest first (most questions hold none)."""
     known = sorted(phrases(), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, known))) if known else None
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> str:
-    """The name under which nlpo3 holds the segmenter's words and the phrases."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder, "words.txt")
-        path.write_text("\n".join(sorted(text.dictionary_words() | phrases())), "utf-8")
-        if not load_dictionary(str(path), DICTIONARY_NAME):
-            raise RuntimeError(f"nlpo3 could not load the word list {path}")
-    return DICTIONARY_NAME
+def _words(piece: str) -> int:
+    return len(text.segment_words(piece)) if piece else 0
 
 
-def _set_apart(run: str) -> str:
-    pieces = segment_thai(run, custom_dict=_dictionary())
-    known = phrases()
-    return "".join(f" {piece} " if piece in known else piece for piece in pieces)
+def _set_apart(run: str, pattern: re.Pattern[str]) -> str:
+    pieces: list[str] = []
+    words = 0  # in the reading with the phrases set apart
+    position = 0
+    for match in pattern.finditer(run):
+        words += _words(run[position : match.start()]) + 1
+        pieces += [run[position : match.start()], f" {match.group()} "]
+        position = match.end()
+    if not pieces:
+        return run
+    words += _words(run[position:])
+    pieces.append(run[position:])
+    return "".join(pieces) if words <= _words(run) else run
 
 
 def set_apart(question: str) -> str:
-    """The question with the everyday phrases its segmentation keeps whole set apart by
-    spaces (`เงินค่าเลี้ยงลูกจาก` -> `เงิน ค่าเลี้ยงลูก จาก`); unchanged when it holds none."""
+    """The question with the everyday phrases it holds set apart by spaces where the
+    segmenter, knowing them, would read them whole (`เงินค่าเลี้ยงลูกจาก` -> `เงิน ค่าเลี้ยงลูก
+    จาก`); unchanged when it holds none."""
     pattern = _pattern()
     if pattern is None or not pattern.search(question):
         return question
-    return _THAI_RUN.sub(
-        lambda run: _set_apart(run.group()) if pattern.search(run.group()) else run.group(),
-        question,
-    )
+    return _THAI_RUN.sub(lambda run: _set_apart(run.group(), pattern), question)
