@@ -364,7 +364,8 @@ class SearchIndex:
         """The ranked rows with the best report's best passage stating the fact asked for
         (an amount, a date) second, when the best passage states none: the item's title
         words are in one passage and its amount in another ("บ้านล้านหลังเฟส 3 ใช้งบเท่าไหร่").
-        It keeps its own score, so scores may then not descend."""
+        It takes the score of the passage it displaces when that is higher, so scores still
+        descend."""
         states = self._states[fact]
         first = int(rows[0])
         if states[first]:
@@ -375,7 +376,7 @@ class SearchIndex:
         places = np.flatnonzero(same)
         # The best of them; equal scores in passage order (argmax takes the first).
         best = int(places[np.argmax(every_score[places])])
-        row, score = every[best], every_score[best]
+        row, score = every[best], max(every_score[best], scores[1])
         if rows[1] == row:
             return rows, scores
         kept = rows[1:] != row
