@@ -3,7 +3,9 @@
 Ranking is BM25 (`bot.index.postings`, rank-bm25's formula with Lucene's idf) over passages,
 blended with BM25 over whole reports; a month or year named in the question lifts reports of
 meetings then, a passage stating the fact asked for rises a little, and one saying the
-question's words side by side more.
+question's words side by side more; one holding the question's words only in the heading it
+borrows falls, and when the best passage states no amount or date asked for, its report's
+best passage that does comes second.
 """
 
 from __future__ import annotations
