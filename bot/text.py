@@ -197,11 +197,6 @@ def _words() -> frozenset[str]:
     return frozenset(thai_words()) | _extra_words()
 
 
-def dictionary_words() -> frozenset[str]:
-    """The segmenter's words: pythainlp's dictionary and the project's own."""
-    return _words()
-
-
 @lru_cache(maxsize=1)
 def _dictionary() -> str:
     """The name under which nlpo3 holds pythainlp's words and ours (loaded once a process)."""

@@ -297,8 +297,7 @@ class SearchIndex:
         pairs = [] if query.translated else self._pairs(query)
         if not pairs or rows.size == 0:
             return scores
-        depth = min(self.PHRASE_CANDIDATES, rows.size)
-        candidates = np.argpartition(-scores, depth - 1)[:depth]
+        candidates = self._candidates(scores)
         scores = scores.copy()
         wanted = np.zeros(len(self._terms), dtype=bool)
         wanted[[t for a, b, _ in pairs for t in (a, b)]] = True
@@ -337,8 +336,7 @@ class SearchIndex:
         ids = [column[term] for term in query.weights if term in column]
         if not ids or rows.size == 0:
             return scores
-        depth = min(self.PHRASE_CANDIDATES, rows.size)
-        candidates = np.argpartition(-scores, depth - 1)[:depth]
+        candidates = self._candidates(scores)
         wanted = np.zeros(len(self._terms), dtype=bool)
         wanted[ids] = True
         lowered = scores.copy()
@@ -348,6 +346,11 @@ class SearchIndex:
             if not wanted[own].any():
                 lowered[place] *= self.CONTEXT_ONLY
         return lowered
+
+    def _candidates(self, scores: np.ndarray) -> np.ndarray:
+        """Where the best PHRASE_CANDIDATES of `scores` (not empty) are, in no order."""
+        depth = min(self.PHRASE_CANDIDATES, scores.size)
+        return np.argpartition(-scores, depth - 1)[:depth]
 
     @property
     def _eras(self) -> set[int]:
