@@ -57,13 +57,15 @@ _BEFORE_NAME = frozenset(
 )
 _SHORT_FORM = re.compile(r"\((?P<short>(?:[ก-ฮ]{1,5}\.)+)\)")
 MAX_NAME_CHARS = 100
+# What may stand between a full name and its abbreviation: `สำนักงาน... (องค์การมหาชน) (สมศ.)`.
+_TRAILING_ASIDE = re.compile(r"(?:\s*\([^()]*\))*\s*$")
 
 
 def _names(before: str, letters: str, segment: Callable[[str], list[str]]) -> list[str]:
     """The stretches at the end of `before` that could be the full name of `letters`."""
     words = [word for word in segment(before[-MAX_NAME_CHARS:]) if word.strip()]
     for at in range(len(words) - 1, -1, -1):
-        if words[at] in _BEFORE_NAME:
+        if words[at] in _BEFORE_NAME or words[at].endswith("."):
             words = words[at + 1 :]
             break
     found = []
@@ -93,7 +95,8 @@ def full_names(texts: Iterable[str], segment: Callable[[str], list[str]]) -> dic
             if len(letters) < 2:
                 continue
             before = text[max(0, match.start() - MAX_NAME_CHARS) : match.start()]
-            names[short].update(set(_names(before.rstrip(), letters, segment)))
+            before = _TRAILING_ASIDE.sub("", before)
+            names[short].update(set(_names(before, letters, segment)))
     table = {}
     for short, counts in names.items():
         if counts:

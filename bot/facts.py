@@ -25,7 +25,7 @@ _ASKS_DATE = re.compile(
 _ASKS_AMOUNT = re.compile(
     r"กี่|เท่าไร|เท่าไหร่|เท่าใด|จำนวนเท่า|ร้อยละเท่า|กี่เปอร์เซ็นต์|วงเงิน"
     r"|\bhow (?:many|much)\b|\bwhat (?:amount|percentage)\b"
-    r"|\bwhat(?:'s| is| was| are| were)? (?:the )?(?:total |overall )?"
+    r"|\bwhat(?:'s| is| was| are| were)? (?:the )?(?:[a-z-]+ ){0,3}?"
     r"(?:budget|cost|amount|price|number|value|sum|fee|rate|percentage)s?\b",
     re.IGNORECASE,
 )

@@ -29,7 +29,8 @@ Language = Literal["th", "en", "mixed"]
 # Bump whenever tokenize() would give different terms for the same text: cached indexes made
 # with another version are then rebuilt rather than trusted (bot/index/freshness.py, which also
 # hashes this file), and the shipped lexicon's English keys, written in these terms, are
-# tokenized again. A change to Thai stopwords alone leaves English keys as they were.
+# tokenized again. A change that leaves English words alone (Thai stopwords, year pairs) leaves
+# the English keys as they were.
 TOKENS_VERSION = 4  # 4: the project's own words beside pythainlp's (bot/data/thai_words.txt)
 DICTIONARY_NAME = "thaigov-qa-bot"
 MIN_COMPOUND_CHARS = 9  # dictionary words this long are checked for being compounds
@@ -292,6 +293,20 @@ def _segment_thai(run: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+# A season or budget year of two years, as reports write it: `2566/2567`, `2566/67`, `2023/24`.
+_YEAR_PAIR = re.compile(r"(?P<first>(?:19|20|24|25|26)\d\d)/(?P<second>\d\d(?:\d\d)?)")
+
+
+def _year_pair(term: str) -> tuple[str, str] | None:
+    """The two years of a year pair written with a slash (the second in full), else None."""
+    match = _YEAR_PAIR.fullmatch(term)
+    if match is None:
+        return None
+    first, second = match["first"], match["second"]
+    second = second if len(second) == 4 else first[:2] + second
+    return (first, second) if 0 < int(second) - int(first) <= 2 else None
+
+
 def _segment_other(kind: str, run: str) -> tuple[Span, ...]:
     """Terms of a number or a Latin word, and of its hyphenated parts."""
     term = run.lower().replace("’", "'")
@@ -300,6 +315,10 @@ def _segment_other(kind: str, run: str) -> tuple[Span, ...]:
         run = run[: len(term)]
     if kind == "latin":
         term = stem_english(term.removesuffix("'s"))
+    pair = _year_pair(term) if kind == "num" else None
+    if pair is not None:  # 2566/67 and 2566/2567 are one term, and findable by each year
+        first, second = pair
+        return (f"{first}/{second}", 0, len(run)), (first, 0, 4), (second, 5, len(run))
     spans: list[Span] = [(term, 0, len(run))]
     # A hyphenated compound is also findable by its parts (COVID-19 by "covid").
     if "-" in run:

@@ -17,6 +17,8 @@ def test_questions_say_which_fact_they_ask_for() -> None:
     assert asked_fact("How much was the budget?") == "amount"
     assert asked_fact("What is the total budget of the waterworks projects?") == "amount"
     assert asked_fact("What was the cost?") == "amount" and asked_fact("What is new?") is None
+    assert asked_fact("What is the initial sugarcane price for the 2023/24 season?") == "amount"
+    assert asked_fact("What is the project about?") is None
     assert asked_fact("เมืองอัจฉริยะ") is None
 
 

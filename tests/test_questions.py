@@ -49,6 +49,14 @@ def test_a_phrase_holds_across_the_era_between_a_word_and_its_year() -> None:
     assert index.search(index.analyze("ปีงบประมาณ 2566"), k=1)[0].report.doc_id == "said"
 
 
+def test_a_season_of_two_years_is_found_in_either_era_and_either_spelling() -> None:
+    season = Report("season", "อ้อย", "เรื่อง ราคาอ้อย\nราคาอ้อยขั้นต้น ฤดูการผลิตปี 2566/67")
+    before = Report("before", "อ้อย", "เรื่อง ราคาอ้อย\nราคาอ้อยขั้นต้น ฤดูการผลิตปี 2565/2566")
+    index = from_reports([before, season])
+    for question in ("ราคาอ้อยขั้นต้นปี 2566/2567", "sugarcane price, 2023/24 season"):
+        assert index.search(index.analyze(question), k=1)[0].report.doc_id == "season"
+
+
 def test_an_everyday_phrase_keeps_its_edges_in_a_question() -> None:
     # Read alone, ลูกจาก (a palm fruit) takes the end of ค่าเลี้ยงลูก.
     assert "ลูกจาก" in tokenize("ค่าเลี้ยงลูกจากประกันสังคม")
@@ -107,6 +115,14 @@ def test_abbreviations_are_mined_with_their_full_names() -> None:
     texts = [report.text for report in ARCHIVE]
     assert defined(texts) == ["สสว."]
     assert full_names(texts, segment_words) == {"สสว.": "สำนักงานส่งเสริมวิสาหกิจขนาดกลางและขนาดย่อม"}
+
+
+def test_a_full_name_ends_before_an_aside_and_starts_after_another_abbreviation() -> None:
+    texts = [
+        "ได้แก่ สกศ. สคช. สำนักงานรับรองมาตรฐานและประเมินคุณภาพการศึกษา (สมศ.) และอื่น ๆ",
+        "ได้แก่ (1) สำนักงานรับรองมาตรฐานและประเมินคุณภาพการศึกษา (องค์การมหาชน) (สมศ.)",
+    ]
+    assert full_names(texts, segment_words) == {"สมศ.": "สำนักงานรับรองมาตรฐานและประเมินคุณภาพการศึกษา"}
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,16 @@ def test_compound_tokens_stay_whole_and_parts_are_findable() -> None:
     assert "1,234.56" in terms
 
 
+def test_a_year_pair_is_one_term_however_written_and_findable_by_each_year() -> None:
+    assert tokenize("ฤดูการผลิตปี 2566/67") == ["ฤดู", "การผลิต", "ปี", "2566/2567", "2566", "2567"]
+    assert tokenize("2566/2567") == tokenize("2566/67") and tokenize("2023/24")[0] == "2023/2024"
+    assert [(t.term, t.start, t.end) for t in analyze("2564/65")] == [
+        ("2564/2565", 0, 7), ("2564", 0, 4), ("2565", 5, 7)
+    ]  # fmt: skip
+    # Not a pair of years: a meeting of a year, a date, years too far apart.
+    assert tokenize("ครั้งที่ 2/2568 13/08/2563 2563/70") == ["2/2568", "13/08/2563", "2563/70"]
+
+
 def test_english_is_lowercased_light_stemmed_and_stopworded() -> None:
     assert tokenize("The Ministries of the Cabinets") == ["ministry", "cabinet"]
     assert tokenize("processes and cases") == ["process", "case"]

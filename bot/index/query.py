@@ -28,7 +28,12 @@ Tokenizer = Callable[[str], list[str]]
 
 
 def _other_era(term: str) -> str | None:
-    """The same year in the other era: 2020 -> 2563, 2563 -> 2020; None for other terms."""
+    """The same year in the other era: 2020 -> 2563, 2563 -> 2020, and a year pair (2023/2024
+    -> 2566/2567); None for other terms."""
+    first, slash, second = term.partition("/")
+    if slash:
+        pair = (_other_era(first), _other_era(second))
+        return f"{pair[0]}/{pair[1]}" if pair[0] and pair[1] else None
     if len(term) != 4 or not term.isdigit():
         return None
     year = int(term)
