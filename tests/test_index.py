@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 from rank_bm25 import BM25Okapi
 
 from bot.index import SearchIndex
+from bot.index.build import from_reports
 from bot.index.postings import LuceneBM25, Postings
 from bot.passages import Passage
 from bot.reports import Report
@@ -155,3 +157,17 @@ def test_an_item_matching_only_through_its_borrowed_heading_ranks_below_the_head
     index = index_of(passages, [Report("r", "ดิจิทัล", ".")])
     hits = index.search(index.analyze("จีนเสนออะไร"))
     assert [h.passage.section for h in hits] == ["1", "1.1", "1.2"]
+
+
+def test_a_report_whose_whole_title_the_question_holds_is_lifted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = "ออสเตรเลียปกครองด้วยระบอบประชาธิปไตย มีรัฐ"
+    australia = Report("au", "ประเทศออสเตรเลีย", f"เรื่อง ประเทศออสเตรเลีย\n{body}")
+    body = "นิวซีแลนด์ ปกครองด้วยระบอบประชาธิปไตย ใกล้ประเทศออสเตรเลีย"
+    zealand = Report("nz", "ประเทศนิวซีแลนด์", f"เรื่อง ประเทศนิวซีแลนด์\n{body}")
+    index = from_reports([zealand, australia])
+    question = index.analyze("ประเทศออสเตรเลียปกครองด้วยระบอบอะไร")
+    assert index.search(question, k=1)[0].report.doc_id == "au"
+    monkeypatch.setattr(SearchIndex, "TITLE_BOOST", 0.0)
+    assert index.search(question, k=1)[0].report.doc_id == "nz"  # more of the words, unlifted

@@ -32,6 +32,7 @@ from bot.index.coverage import (
 from bot.index.hits import NUMBERS, Hit, Ranked
 from bot.index.postings import Postings, TermIds
 from bot.index.query import Query, QueryReader, Tokenizer
+from bot.index.titles import Titles
 from bot.lexicon import Lexicon
 from bot.passages import Passage
 from bot.reports import Report
@@ -76,6 +77,7 @@ class SearchIndex:
     MONTH_BOOST = 0.5
     YEAR_BOOST = 0.3
     FACT_BOOST = 0.15  # a passage stating the kind of fact asked for (a date, an amount)
+    TITLE_BOOST = 0.1  # a report whose whole title the question holds (bot.index.titles)
     # A pair of the question's neighbouring words found side by side adds this share of the
     # rarer one's idf, among the best PHRASE_CANDIDATES passages by BM25.
     PHRASE_WEIGHT = 1.0
@@ -122,6 +124,7 @@ class SearchIndex:
         self._meeting_day = np.array(
             [day.toordinal() if day else 0 for day in meetings], dtype=np.int64
         )
+        self._titles = Titles(self.passages, self._report_of, len(self.reports), self._term_ids)
 
     @classmethod
     def from_tokens(
@@ -246,6 +249,9 @@ class SearchIndex:
             scores *= self._period_boost(query.period, rows)
         if query.fact is not None:
             scores *= np.where(self._states[query.fact][rows], 1 + self.FACT_BOOST, 1.0)
+        titled = self._titles.held(query.terms, self._passages)
+        if titled.any():
+            scores *= np.where(titled[self._report_of[rows]], 1 + self.TITLE_BOOST, 1.0)
         return rows, scores
 
     def _of_reports(self, rows: np.ndarray, keep: Callable[[Report], bool]) -> np.ndarray:
@@ -390,6 +396,10 @@ class SearchIndex:
         rows = np.concatenate((rows[:1], [row], rest_rows))[:size]
         scores = np.concatenate((scores[:1], [score], rest_scores))[:size]
         return rows.astype(np.int64), scores
+
+    def _term_ids(self, row: int) -> np.ndarray:
+        """A passage's index terms (term ids into the postings' vocabulary, with repeats)."""
+        return self._positions(row)[:, 0]
 
     def _positions(self, row: int) -> np.ndarray:
         """A passage's index terms as rows of (term id, start, end): stored, or analysed again
