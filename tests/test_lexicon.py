@@ -30,6 +30,9 @@ def test_shipped_lexicon_knows_government_terms() -> None:
     assert len(lexicon) > 50_000
     # Ordinals are the numbers reports write (การประชุมครั้งที่ 2), not "to second" (สนับสนุน).
     assert lexicon.get(("second",)) == ("2",) and lexicon.get(("day",)) == ("วัน",)
+    # Words the English summaries use that WordNet renders otherwise or not at all.
+    assert lexicon.get(("gazette",)) == ("ราชกิจจานุเบกษา",)
+    assert lexicon.get(("deputy", "director")) == ("รองผู้อำนวยการ",)
 
 
 def _index(lexicon: Lexicon, *texts: str) -> SearchIndex:
