@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (2.1138, 0.0857, 3.6371, 0.2724, 1.0772, 1.2895, 0.9490, 1.3787)
-BIAS = -5.9223
+WEIGHTS = (2.2960, 0.0827, 3.5952, 0.2498, 1.3337, 1.2387, 0.9817, 1.2677)
+BIAS = -6.0677
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,9 @@ class Lexicon:
                     if checked is None or number_of_source < checked:
                         trusted.add(key)
         firsts = frozenset(key.split(" ", 1)[0] for key in entries if not key[:1].isascii())
-        words = frozenset(word.strip().lower() for word in english)
+        # The words of the hand-checked phrases are English too, never typos: khon of Khon Kaen.
+        checked_words = (word for key in trusted if key[:1].isascii() for word in key.split())
+        words = frozenset(word.strip().lower() for word in english) | frozenset(checked_words)
         return cls(entries, words, firsts, frozenset(trusted))
 
     def __len__(self) -> int:

@@ -36,7 +36,8 @@ NOW_WORDS = frozenset(
     ล่าสุด เร็วๆนี้ today tomorrow tonight yesterday weekend now latest recent recently""".split()
 )
 FRAME_WORDS = frozenset(
-    """ครม คณะรัฐมนตรี มติ ที่ประชุม ประชุม cabinet resolution decide decided decision
+    """ครม คณะรัฐมนตรี มติ ที่ประชุม ประชุม อนุมัติ เห็นชอบ cabinet resolution decide decided decision
+    approve approved approval
     meeting""".split()
 )
 THAI_CORPUS_WORDS = 33_535_658  # tokens in the Thai National Corpus frequency list

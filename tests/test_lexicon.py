@@ -33,6 +33,8 @@ def test_shipped_lexicon_knows_government_terms() -> None:
     # Words the English summaries use that WordNet renders otherwise or not at all.
     assert lexicon.get(("gazette",)) == ("ราชกิจจานุเบกษา",)
     assert lexicon.get(("deputy", "director")) == ("รองผู้อำนวยการ",)
+    # Places as English summaries spell them; their words are English, never typos.
+    assert lexicon.get(("khon", "kaen")) == ("ขอนแก่น",) and lexicon.knows("khon")
 
 
 def _index(lexicon: Lexicon, *texts: str) -> SearchIndex:

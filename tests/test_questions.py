@@ -86,6 +86,7 @@ def test_content_words_of_the_general_stopword_list_are_searched() -> None:
 
 def test_question_words_weigh_nothing_and_rare_words_much() -> None:
     assert is_filler("อะไร") and is_filler("บ้าง") and is_filler("ครม") and is_filler("today")
+    assert is_filler("อนุมัติ") and is_filler("approved")  # what the cabinet does, not a topic
     assert information("พูดถึง") == 0.0
     assert information("อัจฉริยะ") > information("ปี") > 0  # rare beats common
     assert information("ไทยชนะ") > information("อัจฉริยะ")  # unseen in general Thai: rarest
