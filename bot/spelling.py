@@ -13,7 +13,10 @@ from bot.text import Token, is_index_term
 
 THAI_LETTERS = "".join(chr(c) for c in range(0x0E01, 0x0E4F) if c not in range(0x0E3B, 0x0E3F))
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-MIN_LENGTH = {True: 4, False: 2}  # Latin words shorter than 4, Thai shorter than 2: left alone
+# Latin words shorter than 6 letters, Thai shorter than 2, are left alone: a short Latin word a
+# list lacks is mostly a Thai name written in Latin letters (khun, ngam, takua, thien had become
+# hun, nam, taka, thief in enth_dev), seldom a typo.
+MIN_LENGTH = {True: 6, False: 2}
 MAX_LENGTH = 30  # edits of a longer "word" would be hundreds of thousands of long strings
 
 

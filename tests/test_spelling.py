@@ -47,6 +47,11 @@ def test_real_english_words_are_not_corrected(seed_index: SearchIndex) -> None:
     assert seed_index.analyze("recipe tall cookies").terms == ("recipe", "tall", "cooky")
 
 
+def test_short_latin_words_are_thai_names_not_typos(seed_index: SearchIndex) -> None:
+    # One edit from known words (hun, taka), but names: Khun, Takua Pa.
+    assert seed_index.analyze("khun takua").corrections == ()
+
+
 def test_the_answer_says_which_word_it_searched_instead(seed_index: SearchIndex) -> None:
     answer = ask(seed_index, "ไทยชะนะ")
     assert answer.corrections == (("ชะนะ", "ชนะ"),)
