@@ -162,12 +162,13 @@ def test_stretched_letters_read_as_one() -> None:
 
 
 def test_keyboard_noise_and_guessed_spellings_are_not_answers(archive: SearchIndex) -> None:
-    # กกกกกกก is a stretched ก, a lone letter that says nothing; "Clowd" is only perhaps Cloud.
+    # กกกกกกก is a stretched ก, a lone letter that says nothing; "computng" is only perhaps
+    # computing.
     assert is_filler("ก") and not is_filler("5")
     assert not ask(archive, "กกกกกกก").found
-    hit = archive.search(archive.analyze("clowd"), k=1)[0]
+    hit = archive.search(archive.analyze("computng"), k=1)[0]
     assert hit.report.doc_id == "cloud" and hit.report_coverage == pytest.approx(0.5)
-    assert archive.search(archive.analyze("cloud"), k=1)[0].report_coverage == pytest.approx(1.0)
+    assert archive.search(archive.analyze("computing"), k=1)[0].report_coverage == pytest.approx(1)
 
 
 def test_the_words_side_by_side_outrank_the_same_words_apart() -> None:

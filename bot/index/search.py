@@ -19,7 +19,8 @@ import numpy as np
 from bot import text
 from bot.abbreviations import both_ways, full_names
 from bot.daterange import DateRange
-from bot.facts import FACTS, Fact, stated
+from bot.facts import FACTS, stated
+from bot.index import rerank
 from bot.index.coverage import (
     by_chance,
     concept_weights,
@@ -293,109 +294,31 @@ class SearchIndex:
         ]
 
     def _with_phrases(self, query: Query, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """The scores, the best PHRASE_CANDIDATES rows each scoring more for every pair of the
-        question's neighbouring words it holds side by side (`เงินเฟ้อ` `เดือน` `มีนาคม`): a
-        passage saying the question's phrase outranks one scattering its words. Other rows keep
-        their scores, all below these, so a search's first k hits are the same whatever k.
-
-        Thai questions only: an English question's word order is not its Thai renderings'.
-        """
+        """The scores with the phrase bonus (bot.index.rerank.with_phrases) among the best
+        PHRASE_CANDIDATES rows; Thai questions only: an English question's word order is not
+        its Thai renderings'."""
         pairs = [] if query.translated else self._pairs(query)
         if not pairs or rows.size == 0:
             return scores
-        candidates = self._candidates(scores)
-        scores = scores.copy()
-        wanted = np.zeros(len(self._terms), dtype=bool)
-        wanted[[t for a, b, _ in pairs for t in (a, b)]] = True
-        eras = self._eras
-        wanted[list(eras)] = True
-        for place in candidates.tolist():
-            words = self._positions(int(rows[place]))
-            ends: dict[int, set[int]] = {}
-            starts: dict[int, set[int]] = {}
-            # The era between a word and its year (ปีงบประมาณ พ.ศ. 2566) keeps them side by
-            # side: the year starts where its era does.
-            era_before: dict[int, int] = {}
-            for term, start, end in words[wanted[words[:, 0]]].tolist():
-                if term in eras:
-                    era_before[end] = era_before[end + 1] = start
-                    continue
-                ends.setdefault(term, set()).add(end)
-                starts.setdefault(term, set()).add(start)
-                if start in era_before:
-                    starts[term].add(era_before[start])
-            bonus = 0.0
-            for a, b, worth in pairs:
-                if a in ends and b in starts:
-                    after = starts[b]
-                    if any(end in after or end + 1 in after for end in ends[a]):
-                        bonus += worth
-            scores[place] += self.PHRASE_WEIGHT * bonus
-        return scores
+        column = self._passages.vocabulary
+        eras = {column[era] for era in ERAS if era in column}
+        depth = self.PHRASE_CANDIDATES
+        vocabulary = len(self._terms)
+        bonus = rerank.phrase_bonus(pairs, eras, vocabulary, self._positions, rows, scores, depth)
+        return scores + self.PHRASE_WEIGHT * bonus
 
     def _with_own_words(self, query: Query, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """The scores, those of the best PHRASE_CANDIDATES rows whose own text holds none of
-        the question's terms (a list item matching only through the heading it borrows,
-        "สถ." under a heading naming the question's plan) lowered to CONTEXT_ONLY of them:
-        its excerpt would quote none of the question's words. Other rows keep their scores."""
+        the question's terms lowered to CONTEXT_ONLY of them (bot.index.rerank.own_words)."""
         column = self._passages.vocabulary
         ids = [column[term] for term in query.weights if term in column]
         if not ids or rows.size == 0:
             return scores
-        candidates = self._candidates(scores)
         wanted = np.zeros(len(self._terms), dtype=bool)
         wanted[ids] = True
-        lowered = scores.copy()
-        for place in candidates.tolist():
-            words = self._positions(int(rows[place]))
-            own = words[words[:, 1] >= 0, 0]  # words of the borrowed context start below 0
-            if not wanted[own].any():
-                lowered[place] *= self.CONTEXT_ONLY
-        return lowered
-
-    def _candidates(self, scores: np.ndarray) -> np.ndarray:
-        """Where the best PHRASE_CANDIDATES of `scores` (not empty) are, in no order."""
-        depth = min(self.PHRASE_CANDIDATES, scores.size)
-        return np.argpartition(-scores, depth - 1)[:depth]
-
-    @property
-    def _eras(self) -> set[int]:
-        """The term ids of the eras written before years (พ.ศ., ค.ศ.) in this vocabulary."""
-        column = self._passages.vocabulary
-        return {column[era] for era in ERAS if era in column}
-
-    def _fact_second(
-        self,
-        fact: Fact,
-        every: np.ndarray,
-        every_score: np.ndarray,
-        rows: np.ndarray,
-        scores: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The ranked rows with the best report's best passage stating the fact asked for
-        (an amount, a date) second, when the best passage states none: the item's title
-        words are in one passage and its amount in another ("บ้านล้านหลังเฟส 3 ใช้งบเท่าไหร่").
-        It takes the score of the passage it displaces when that is higher, so scores still
-        descend."""
-        states = self._states[fact]
-        first = int(rows[0])
-        if states[first]:
-            return rows, scores
-        same = (self._report_of[every] == self._report_of[first]) & states[every]
-        if not same.any():
-            return rows, scores
-        places = np.flatnonzero(same)
-        # The best of them; equal scores in passage order (argmax takes the first).
-        best = int(places[np.argmax(every_score[places])])
-        row, score = every[best], max(every_score[best], scores[1])
-        if rows[1] == row:
-            return rows, scores
-        kept = rows[1:] != row
-        rest_rows, rest_scores = rows[1:][kept], scores[1:][kept]
-        size = rows.size
-        rows = np.concatenate((rows[:1], [row], rest_rows))[:size]
-        scores = np.concatenate((scores[:1], [score], rest_scores))[:size]
-        return rows.astype(np.int64), scores
+        depth = self.PHRASE_CANDIDATES
+        holding = rerank.own_words(wanted, self._positions, rows, scores, depth)
+        return np.where(holding, scores, scores * self.CONTEXT_ONLY)
 
     def _term_ids(self, row: int) -> np.ndarray:
         """A passage's index terms (term ids into the postings' vocabulary, with repeats)."""
@@ -438,7 +361,9 @@ class SearchIndex:
         order = np.lexsort((rows, -scores))[:k]
         rows, scores = rows[order], scores[order]
         if query.fact is not None and rows.size > 1:
-            rows, scores = self._fact_second(query.fact, every, every_score, rows, scores)
+            rows, scores = rerank.fact_second(
+                self._states[query.fact], self._report_of, every, every_score, rows, scores
+            )
         report_rows = self._report_of[rows]
         passage_arrays = self._passages.holding(query.weights, rows)
         report_arrays = self._reports.holding(query.weights, report_rows)

@@ -1,0 +1,107 @@
+"""What the ranking adds to BM25 among its best candidates: phrases, own words, the fact asked.
+
+Each pass reads only the best `depth` rows of a search (their term places), so its cost does
+not grow with the corpus, and leaves the other rows' scores as they were: a search's first k
+hits are the same whatever k.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+Positions = Callable[[int], np.ndarray]  # a passage row -> its terms as (term id, start, end)
+
+
+def candidates(scores: np.ndarray, depth: int) -> np.ndarray:
+    """Where the best `depth` of `scores` (not empty) are, in no order."""
+    depth = min(depth, scores.size)
+    return np.argpartition(-scores, depth - 1)[:depth]
+
+
+def phrase_bonus(
+    pairs: Sequence[tuple[int, int, float]],
+    eras: set[int],
+    vocabulary: int,
+    positions: Positions,
+    rows: np.ndarray,
+    scores: np.ndarray,
+    depth: int,
+) -> np.ndarray:
+    """Per row, what its phrases are worth: among the best `depth` rows, the worth of every
+    pair (a, b, worth) of the question's neighbouring terms that the passage holds side by side
+    (`เงินเฟ้อ` `เดือน` `มีนาคม`); 0 elsewhere. An era between a word and its year
+    (ปีงบประมาณ พ.ศ. 2566; `eras` are their term ids, of a `vocabulary` of that many terms)
+    keeps them side by side."""
+    bonus = np.zeros(scores.size)
+    wanted = np.zeros(vocabulary, dtype=bool)  # the pairs' terms and the eras
+    wanted[[t for a, b, _ in pairs for t in (a, b)]] = True
+    wanted[list(eras)] = True
+    for place in candidates(scores, depth).tolist():
+        words = positions(int(rows[place]))
+        ends: dict[int, set[int]] = {}
+        starts: dict[int, set[int]] = {}
+        era_before: dict[int, int] = {}  # where a year's era starts, by where the year starts
+        for term, start, end in words[wanted[words[:, 0]]].tolist():
+            if term in eras:
+                era_before[end] = era_before[end + 1] = start
+                continue
+            ends.setdefault(term, set()).add(end)
+            starts.setdefault(term, set()).add(start)
+            if start in era_before:
+                starts[term].add(era_before[start])
+        for a, b, worth in pairs:
+            if a in ends and b in starts:
+                after = starts[b]
+                if any(end in after or end + 1 in after for end in ends[a]):
+                    bonus[place] += worth
+    return bonus
+
+
+def own_words(
+    wanted: np.ndarray, positions: Positions, rows: np.ndarray, scores: np.ndarray, depth: int
+) -> np.ndarray:
+    """Per row, whether its passage's own text (not the heading words it borrows, placed
+    before its start) holds one of the `wanted` term ids; rows beyond the best `depth` say
+    yes. A list item matching only through its heading ("สถ." under a heading naming the
+    question's plan) would quote none of the question's words."""
+    holding = np.ones(scores.size, dtype=bool)
+    for place in candidates(scores, depth).tolist():
+        words = positions(int(rows[place]))
+        own = words[words[:, 1] >= 0, 0]  # words of the borrowed context start below 0
+        holding[place] = bool(wanted[own].any())
+    return holding
+
+
+def fact_second(
+    states: np.ndarray,
+    report_of: np.ndarray,
+    every: np.ndarray,
+    every_score: np.ndarray,
+    rows: np.ndarray,
+    scores: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ranked `rows` (of all rows `every` and their scores) with the best report's best
+    passage stating the fact asked for (`states`, per passage) second, when the best passage
+    states none: the item's title words are in one passage and its amount in another
+    ("บ้านล้านหลังเฟส 3 ใช้งบเท่าไหร่"). It takes the score of the passage it displaces when
+    that is higher, so scores still descend."""
+    first = int(rows[0])
+    if states[first]:
+        return rows, scores
+    same = (report_of[every] == report_of[first]) & states[every]
+    if not same.any():
+        return rows, scores
+    places = np.flatnonzero(same)
+    # The best of them; equal scores in passage order (argmax takes the first).
+    best = int(places[np.argmax(every_score[places])])
+    row, score = every[best], max(every_score[best], scores[1])
+    if rows[1] == row:
+        return rows, scores
+    kept = rows[1:] != row
+    rest_rows, rest_scores = rows[1:][kept], scores[1:][kept]
+    size = rows.size
+    rows = np.concatenate((rows[:1], [row], rest_rows))[:size]
+    scores = np.concatenate((scores[:1], [score], rest_scores))[:size]
+    return rows.astype(np.int64), scores
