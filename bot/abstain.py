@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (2.2960, 0.0827, 3.5952, 0.2498, 1.3337, 1.2387, 0.9817, 1.2677)
-BIAS = -6.0677
+WEIGHTS = (2.0347, 0.0884, 4.0011, 0.2652, 1.2877, 1.1882, 1.0815, 1.2188)
+BIAS = -6.0199
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,3 +171,18 @@ def test_a_report_whose_whole_title_the_question_holds_is_lifted(
     assert index.search(question, k=1)[0].report.doc_id == "au"
     monkeypatch.setattr(SearchIndex, "TITLE_BOOST", 0.0)
     assert index.search(question, k=1)[0].report.doc_id == "nz"  # more of the words, unlifted
+
+
+def test_a_question_s_month_and_year_are_held_by_a_report_of_a_meeting_then() -> None:
+    reports = [
+        Report("vat", "วัด", "รับรองวัดคาทอลิก 41 วัด", meeting_date=date(2024, 1, 16)),
+        Report("other", "ประกาศ", "ประกาศเมื่อมกราคม 2567", meeting_date=date(2020, 5, 5)),
+    ]
+    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
+    index = index_of(passages, reports, tokenize)
+    hit = index.search(index.analyze("ม.ค. 67 รับรองวัดคาทอลิกกี่วัด"), k=1)[0]
+    # The report never writes มกราคม 2567; its meeting was then, so all the content is held.
+    assert hit.report.doc_id == "vat" and hit.report_coverage == pytest.approx(1)
+    assert hit.passage_content == pytest.approx(1)
+    undated = index.search(index.analyze("รับรองวัดคาทอลิกกี่วัด ปี 2530"), k=1)[0]
+    assert undated.report_coverage < 1  # no meeting then: the year is not held

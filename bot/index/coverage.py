@@ -125,6 +125,16 @@ def held(
     return found
 
 
+def with_meeting_date(
+    holding: Mapping[str, np.ndarray], dated: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """`holding` with each date term of the question (its year, its month) also held by the
+    rows whose meeting was then (`dated`: term -> rows of that meeting year or month): "ม.ค.
+    67 ครม. รับรอง..." is answered by a report of a January 2567 meeting that never writes
+    the date, and its content should count as held."""
+    return {term: rows | dated[term] if term in dated else rows for term, rows in holding.items()}
+
+
 def information_total(weighted: Sequence[tuple[Weighted, float]]) -> float:
     """The information (nats) of all the question's content, held or not."""
     return sum(weight for _, weight in weighted)

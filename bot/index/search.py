@@ -29,6 +29,7 @@ from bot.index.coverage import (
     evidence,
     held,
     information_total,
+    with_meeting_date,
 )
 from bot.index.hits import NUMBERS, Hit, Ranked
 from bot.index.postings import Postings, TermIds
@@ -37,7 +38,7 @@ from bot.index.titles import Titles
 from bot.lexicon import Lexicon
 from bot.passages import Passage
 from bot.reports import Report
-from bot.thaidate import Period
+from bot.thaidate import BE_OFFSET, ENGLISH_MONTHS, THAI_MONTHS, Period
 
 ERAS = ("พศ", "คศ")  # พ.ศ. and ค.ศ. as index terms
 
@@ -282,6 +283,21 @@ class SearchIndex:
         in_month = in_year & (meeting[:, 1] == period.month)
         return np.where(in_month, 1 + self.MONTH_BOOST, np.where(in_year, 1 + self.YEAR_BOOST, 1))
 
+    def _meeting_terms(self, query: Query, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The question's year and month terms (either era, Thai or English) -> which of `rows`
+        are of a meeting then (the year, or the year before, as the year boost reads it)."""
+        period = query.period
+        if period is None:
+            return {}
+        meeting = self._meeting[rows]
+        in_year = (meeting[:, 0] == period.year) | (meeting[:, 0] == period.year - 1)
+        dated = dict.fromkeys((str(period.year), str(period.year + BE_OFFSET)), in_year)
+        if period.month is not None:
+            in_month = (meeting[:, 0] == period.year) & (meeting[:, 1] == period.month)
+            names = (THAI_MONTHS[period.month - 1], ENGLISH_MONTHS[period.month - 1].lower())
+            dated |= dict.fromkeys(names, in_month)
+        return {term: rows for term, rows in dated.items() if term in query.weights}
+
     def _pairs(self, query: Query) -> list[tuple[int, int, float]]:
         """The question's neighbouring term pairs (as term ids) and what finding one side by
         side is worth: the rarer term's idf."""
@@ -373,7 +389,8 @@ class SearchIndex:
         # corpus's idf. Passages and reports share one vocabulary, so one set of weights.
         content = content_weights(query, self._reports)
         total = information_total(content) or 1.0
-        report_content = held(content, report_arrays, size)
+        dated = self._meeting_terms(query, rows)
+        report_content = held(content, with_meeting_date(report_arrays, dated), size)
         numbers = np.column_stack(
             (
                 scores,
@@ -381,7 +398,7 @@ class SearchIndex:
                 report_content / total,
                 evidence(query, self._reports, report_arrays, size),
                 report_content,
-                held(content, passage_arrays, size) / total,
+                held(content, with_meeting_date(passage_arrays, dated), size) / total,
                 by_chance(content, passage_arrays, self._lengths[rows]),
             )
         )
