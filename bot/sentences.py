@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"\n+|(?<=[.!?;])\s+|(?<=[\u0E00-\u0E7F)”\"'])\s+(?=\S)")
+# A space before `(กษ.)` or `(องค์การมหาชน)` is not a sentence end: the aside belongs to the
+# name before it (one before `(1)` may be); nor is one before the repetition mark (`ต่าง ๆ`), before
+# or after an era (`อุดรธานี พ.ศ. 2569`), or after an abbreviation in brackets, which the
+# sentence goes on from (`กระทรวงเกษตรและสหกรณ์ (กษ.) เสนอ`).
+_SENTENCE_END = re.compile(
+    r"\n+|(?<=[.!?;])(?<!พ\.ศ\.)(?<!ค\.ศ\.)\s+"
+    r"|(?<=[\u0E00-\u0E7F)”\"'])\s+(?!ๆ|พ\.\s?ศ\.|ค\.\s?ศ\.)(?=[^\s(]|\((?![\u0E01-\u0E4E]))"
+)
+_ABBREVIATION_BEFORE = re.compile(r"\([\u0E01-\u0E4E.]{1,15}\)\Z")
 MIN_SENTENCE_CHARS = 60  # Thai spaces also separate clauses; shorter pieces join the next one
 MAX_SENTENCE_CHARS = 320
 
@@ -25,6 +33,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     for match in [*_SENTENCE_END.finditer(text), None]:
         end = match.start() if match else len(text)
         line_end = match is None or "\n" in match.group()
+        if not line_end and _ABBREVIATION_BEFORE.search(text, max(0, end - 17), end):
+            continue
         if end - start < MIN_SENTENCE_CHARS and not line_end:
             continue
         if line_end and end - start < MIN_SENTENCE_CHARS and spans and spans[-1][1] >= 0:

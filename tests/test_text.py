@@ -102,6 +102,23 @@ def test_sentences_split_lines_and_join_short_thai_clauses() -> None:
     ]
 
 
+def test_an_aside_in_brackets_stays_with_the_name_before_it() -> None:
+    text = (
+        "คณะรัฐมนตรีมีมติอนุมัติตามที่กระทรวงเกษตรและสหกรณ์ซึ่งเป็นหน่วยงานหลัก (กษ.) เสนอ"
+        " 1. อนุมัติกรอบงบประมาณ"
+        "การจัดงานมหกรรมพืชสวนโลกจังหวัดอุดรธานี พ.ศ. 2569 วงเงิน 2,500 ล้านบาท"
+    )
+    assert not any(text[a:b].startswith("(") for a, b in sentences(text))
+    # Nor does a sentence start at the repetition mark or at a year's era.
+    text = (
+        "การจัดงานเทศกาลดนตรีระดับโลกเพื่อส่งเสริมการท่องเที่ยวและเศรษฐกิจของประเทศในด้านต่าง ๆ"
+        " ในระดับนานาชาติ จัดที่จังหวัดอุดรธานีซึ่งเป็นศูนย์กลางของภูมิภาคตะวันออกเฉียงเหนือตอนบน"
+        " พ.ศ. 2569 วงเงิน 2,500 ล้านบาท"
+    )
+    starts = [text[a:b][:2] for a, b in sentences(text)]
+    assert "ๆ " not in starts and "พ." not in starts and "25" not in starts
+
+
 def test_very_long_sentences_are_cut() -> None:
     text = " ".join(["คำ"] * 400)
     assert all(b - a <= 320 for a, b in sentences(text))

@@ -56,6 +56,8 @@ QUERY_TIME = (
     "index/query.py",
     "index/coverage.py",
     "index/hits.py",
+    "index/rerank.py",
+    "index/titles.py",
 )
 
 
