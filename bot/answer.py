@@ -276,13 +276,17 @@ class Results:
         return answers(self.query, self.hits)
 
     def _excerpts(self) -> Iterator[Excerpt]:
-        """Excerpts best first: at most MAX_PER_REPORT per report, the same words never twice."""
+        """Excerpts best first: at most MAX_PER_REPORT per report, the same words never twice,
+        and, when the best report holds some of the question's content, none from a report
+        holding none of it (one matching only the words that frame a question, "cabinet" in
+        "Cabinet of Ministers of the Kyrgyz Republic")."""
         weights = dict(self.query.weights)
         per_report: dict[str, int] = {}
         shown: set[str] = set()
+        some_content = bool(self.hits) and self.hits[0].content > 0
         for hit in self.hits:
             seen = per_report.get(hit.report.doc_id, 0)
-            if seen == MAX_PER_REPORT:
+            if seen == MAX_PER_REPORT or (some_content and hit.content <= 0):
                 continue
             tokens = self.words(hit, weights) if self.words else None
             quoted = excerpt(hit, weights, tokens, self.query.fact)

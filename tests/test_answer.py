@@ -178,3 +178,13 @@ def test_one_rule_picks_the_language_of_every_reply() -> None:
     assert texts_for(user_language="th-TH") is THAI
     assert texts_for(user_language="de") is texts_for() is ENGLISH
     assert to_html(_answer("ข้าว", language="en")).startswith(ENGLISH.found)
+
+
+def test_a_report_holding_only_the_question_s_framing_words_is_not_quoted() -> None:
+    reports = [
+        Report("dam", "เขื่อน", "เรื่อง เขื่อน\nอนุมัติโครงการเขื่อนในจังหวัดขอนแก่น"),
+        Report("visa", "วีซ่า", "เรื่อง วีซ่า\nอนุมัติการยกเว้นการตรวจลงตรา"),
+    ]
+    results = find(from_reports(reports), "อนุมัติอะไรให้ขอนแก่นบ้าง")
+    cited = [excerpt.citation.doc_id for excerpt in results.answer(5).excerpts]
+    assert cited == ["dam"]  # the other holds only อนุมัติ, which frames the question
