@@ -296,7 +296,7 @@ class SearchIndex:
             in_month = (meeting[:, 0] == period.year) & (meeting[:, 1] == period.month)
             names = (THAI_MONTHS[period.month - 1], ENGLISH_MONTHS[period.month - 1].lower())
             dated |= dict.fromkeys(names, in_month)
-        return {term: rows for term, rows in dated.items() if term in query.weights}
+        return {term: then for term, then in dated.items() if term in query.weights}
 
     def _pairs(self, query: Query) -> list[tuple[int, int, float]]:
         """The question's neighbouring term pairs (as term ids) and what finding one side by
@@ -310,7 +310,7 @@ class SearchIndex:
         ]
 
     def _with_phrases(self, query: Query, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """The scores with the phrase bonus (bot.index.rerank.with_phrases) among the best
+        """The scores with the phrase bonus (bot.index.rerank.phrase_bonus) among the best
         PHRASE_CANDIDATES rows; Thai questions only: an English question's word order is not
         its Thai renderings'."""
         pairs = [] if query.translated else self._pairs(query)
