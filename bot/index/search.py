@@ -272,15 +272,24 @@ class SearchIndex:
             inside &= day <= within.end.toordinal()
         return inside
 
-    def _period_boost(self, period: Period, rows: np.ndarray) -> np.ndarray:
-        """Score factors favouring reports from the meeting month or year the question names."""
+    def _meeting_then(
+        self, period: Period, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which of `rows` are of meetings in the period's year, in the year before it, and in
+        its month of that year (none when it names no month)."""
         meeting = self._meeting[rows]
         in_year = meeting[:, 0] == period.year
+        before = meeting[:, 0] == period.year - 1
+        if period.month is None:
+            return in_year, before, np.zeros(rows.size, dtype=bool)
+        return in_year, before, in_year & (meeting[:, 1] == period.month)
+
+    def _period_boost(self, period: Period, rows: np.ndarray) -> np.ndarray:
+        """Score factors favouring reports from the meeting month or year the question names."""
+        in_year, before, in_month = self._meeting_then(period, rows)
         if period.month is None:
             # "ปี 2563" is often decided in the year before (a minimum wage, a budget year).
-            near = in_year | (meeting[:, 0] == period.year - 1)
-            return np.where(near, 1 + self.YEAR_BOOST, 1.0)
-        in_month = in_year & (meeting[:, 1] == period.month)
+            return np.where(in_year | before, 1 + self.YEAR_BOOST, 1.0)
         return np.where(in_month, 1 + self.MONTH_BOOST, np.where(in_year, 1 + self.YEAR_BOOST, 1))
 
     def _meeting_terms(self, query: Query, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -289,11 +298,9 @@ class SearchIndex:
         period = query.period
         if period is None:
             return {}
-        meeting = self._meeting[rows]
-        in_year = (meeting[:, 0] == period.year) | (meeting[:, 0] == period.year - 1)
-        dated = dict.fromkeys((str(period.year), str(period.year + BE_OFFSET)), in_year)
+        in_year, before, in_month = self._meeting_then(period, rows)
+        dated = dict.fromkeys((str(period.year), str(period.year + BE_OFFSET)), in_year | before)
         if period.month is not None:
-            in_month = (meeting[:, 0] == period.year) & (meeting[:, 1] == period.month)
             names = (THAI_MONTHS[period.month - 1], ENGLISH_MONTHS[period.month - 1].lower())
             dated |= dict.fromkeys(names, in_month)
         return {term: then for term, then in dated.items() if term in query.weights}
