@@ -1,8 +1,8 @@
 """Stage: what kind of fact a question asks for, and whether a passage states one.
 
-"วันไหน / เมื่อไร / when" asks for a date; "กี่ / เท่าไร / how many" for an amount. A passage
-that states such a fact answers the question better than one that only repeats its words, so
-the index lifts it a little (SearchIndex.FACT_BOOST).
+"วันไหน / เมื่อไร / when" asks for a date; "กี่ / เท่าไร / how many" for an amount; "ใคร / who"
+for a person's name. A passage that states such a fact answers the question better than one
+that only repeats its words, so the index lifts it a little (SearchIndex.FACT_BOOST).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Literal
 
 from bot.thaidate import ENGLISH_MONTHS, THAI_MONTH_ABBREVIATIONS, THAI_MONTHS
 
-Fact = Literal["date", "amount"]
-FACTS: tuple[Fact, ...] = ("date", "amount")
+Fact = Literal["date", "amount", "name"]
+FACTS: tuple[Fact, ...] = ("date", "amount", "name")
 
 _ASKS_DATE = re.compile(
     r"วันไหน|วันใด|เมื่อไร|เมื่อไหร่|เมื่อใด|วันที่เท่าไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|ถึงเมื่อ"
@@ -29,6 +29,7 @@ _ASKS_AMOUNT = re.compile(
     r"(?:budget|cost|amount|price|number|value|sum|fee|rate|percentage)s?\b",
     re.IGNORECASE,
 )
+_ASKS_NAME = re.compile(r"ใคร|ผู้ใด|ท่านใด|บุคคลใด|\bwho(?:m|se)?\b", re.IGNORECASE)
 _MONTH_NAMES = "|".join(
     re.escape(name) for name in (*THAI_MONTHS, *THAI_MONTH_ABBREVIATIONS, *ENGLISH_MONTHS)
 )
@@ -37,6 +38,22 @@ _STATES_AMOUNT = re.compile(
     r"[0-9๐-๙][0-9๐-๙,.]*\s*(?:ล้าน|พันล้าน|แสน|หมื่น|บาท|ราย|คน|ลำ|อัตรา|ตำแหน่ง|แห่ง|ไร่"
     r"|กิโลเมตร|เมตร|ตัน|ลิตร|หน่วย|โครงการ|%|เปอร์เซ็นต์)|ร้อยละ\s*[0-9๐-๙]"
 )
+# A person: a title, a given name and a family name (นายกอบศักดิ์ ภูตระกูล, พลเอก ชัยชาญ
+# ช้างมงคล, Mr. Thani Thongphakdi). Not the words that start with a title (นายจ้าง employer,
+# นายกรัฐมนตรี prime minister, นายทะเบียน registrar), nor the chair named in every item's
+# source line ("ที่มา: ที่ประชุมคณะรัฐมนตรี พลเอก ประยุทธ์ ...").
+_THAI_NAME = r"[ก-ฮ][ก-๛]+"
+_STATES_NAME = re.compile(
+    r"(?<!ที่ประชุมคณะรัฐมนตรี )"
+    r"(?:นางสาว|นาง(?!ฟ้า|พยาบาล)"
+    r"|นาย(?!จ้าง|ทะเบียน|อำเภอ|ทหาร|ตำรวจ|ด่าน|หน้า|ประกัน|ช่าง|เรือ|สิบ|ร้อย|พัน|ท้าย|ทุน|งาน"
+    r"|ก(?:รัฐมนตรี|เทศมนตรี|องค์|สภา|สมาคม|เมือง|ฯ|\s))"
+    r"|ดร\.\s?|พล(?:เอก|โท|ตรี|\.[อทต]\.|ตำรวจ(?:เอก|โท|ตรี)|เรือ(?:เอก|โท|ตรี)|อากาศ(?:เอก|โท|ตรี))\s?"
+    r"|(?:รอง|ผู้ช่วย)?ศาสตราจารย์\s?|นายแพทย์\s?|แพทย์หญิง\s?)"
+    rf"{_THAI_NAME}\s+{_THAI_NAME}"
+    r"|\b(?:Mr|Mrs|Ms|Dr)\.?\s[A-Z][a-z]+\s[A-Z][a-z]+"
+)
+_STATES = {"date": _STATES_DATE, "amount": _STATES_AMOUNT, "name": _STATES_NAME}
 
 
 def asked_fact(question: str) -> Fact | None:
@@ -45,6 +62,8 @@ def asked_fact(question: str) -> Fact | None:
         return "date"
     if _ASKS_AMOUNT.search(question):
         return "amount"
+    if _ASKS_NAME.search(question):
+        return "name"
     return None
 
 
@@ -67,8 +86,9 @@ def asking_words(words: Sequence[str]) -> frozenset[str]:
 
 
 def states(text: str, fact: Fact) -> bool:
-    """Whether the text states a fact of that kind (a day and month; a number with a unit)."""
-    return bool((_STATES_DATE if fact == "date" else _STATES_AMOUNT).search(text))
+    """Whether the text states a fact of that kind (a day and month; a number with a unit; a
+    person's name)."""
+    return bool(_STATES[fact].search(text))
 
 
 def stated(text: str) -> tuple[bool, ...]:

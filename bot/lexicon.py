@@ -15,9 +15,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from wordfreq import zipf_frequency
+
 from bot.text import TOKENS_VERSION, tokenize
 
 MAX_PHRASE_WORDS = 5
+# A word this common in wordfreq's small English list is a word, never a typo: WordNet lists
+# base forms only, so "brought" had been corrected to "drought" and "became" to "become".
+# The small list holds no misspellings (goverment, recieve, occured: 0; became: 5.2).
+COMMON_ENGLISH_ZIPF = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +101,9 @@ class Lexicon:
 
     def knows(self, word: str) -> bool:
         """Whether `word` (or a base form of it) is an English word or a translatable term."""
-        return any(form in self.entries or form in self.english for form in _base_forms(word))
+        if any(form in self.entries or form in self.english for form in _base_forms(word)):
+            return True
+        return word.isascii() and zipf_frequency(word, "en", "small") >= COMMON_ENGLISH_ZIPF
 
     def _single(self, word: str) -> tuple[str, ...] | None:
         """One word's entry, trying base forms the light stemmer leaves alone."""

@@ -52,10 +52,12 @@ _RUN = re.compile(
     r"|(?P<thai>[\u0E00-\u0E4F\u0E5A-\u0E7F]+(?:\.[\u0E00-\u0E4F\u0E5A-\u0E7F]+)*\.?)"
 )
 
-# Chatty question words and particles that pythainlp's list lacks.
+# Chatty question words and particles that pythainlp's list lacks. Not ข้อมูล: "ขอข้อมูล..."
+# asks, but ธรรมาภิบาลข้อมูล and ข้อมูลส่วนบุคคล are what items are about, and English "data"
+# is translated to it (bot.rarity still weighs it as a question word).
 _EXTRA_THAI_STOPWORDS = frozenset(
     "ไหม มั้ย มั๊ย หรือเปล่า รึเปล่า เปล่า กี่ ป่าว จ้า จ๊ะ ฮะ คับ ครัช เหรอ หรอ อ่ะ อะ นะคะ นะครับ "
-    "ขอ ทราบ อยาก รู้ ช่วย บอก หา ข้อมูล เกี่ยวกับ".split()
+    "ขอ ทราบ อยาก รู้ ช่วย บอก หา เกี่ยวกับ".split()
 )
 
 # Words of pythainlp's stopword list that cabinet items are about (to establish, amend,

@@ -1,4 +1,5 @@
-"""Fact kinds: questions asking when / how much, and passages that state a date or an amount."""
+"""Fact kinds: questions asking when / how much / who, and passages that state a date, an
+amount or a person's name."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ def test_questions_say_which_fact_they_ask_for() -> None:
     assert asked_fact("What is the initial sugarcane price for the 2023/24 season?") == "amount"
     assert asked_fact("What is the project about?") is None
     assert asked_fact("เมืองอัจฉริยะ") is None
+    assert asked_fact("ใครเป็นประธานบอร์ด สมศ.") == "name"
+    assert asked_fact("Who chairs the EXIM Bank board?") == "name"
+    assert asked_fact("ตั้งกรรมการกี่คน ใครบ้าง") == "amount"  # the count is asked first
 
 
 def test_time_words_that_only_ask_when_are_not_the_subject() -> None:
@@ -45,6 +49,16 @@ def test_passages_state_dates_and_amounts() -> None:
     assert not states("ครั้งที่ 3", "amount")
 
 
+def test_passages_state_names_of_people_not_words_starting_with_a_title() -> None:
+    assert states("แต่งตั้ง นายกอบศักดิ์ ภูตระกูล เป็นกรรมการผู้ทรงคุณวุฒิ", "name")
+    assert states("(3) พลเอก ชัยชาญ ช้างมงคล ประธาน", "name")
+    assert states("said Mr. Thani Thongphakdi", "name")
+    assert not states("นายกรัฐมนตรี และนายกเมืองพัทยา", "name")
+    assert not states("นายจ้าง และลูกจ้าง ทุกคน", "name")
+    # Every item's source line names the chair of the meeting, whatever it is about.
+    assert not states("ที่มา: ที่ประชุมคณะรัฐมนตรี พลเอก ประยุทธ์ จันทร์โอชา", "name")
+
+
 def test_a_passage_stating_the_asked_fact_is_lifted() -> None:
     texts = (
         "ลงนามบันทึกความเข้าใจกับกัมพูชา ด้านวิทยาศาสตร์ 2567",
@@ -57,3 +71,15 @@ def test_a_passage_stating_the_asked_fact_is_lifted() -> None:
     assert (
         index.search(index.analyze("ลงนามบันทึกความเข้าใจกับกัมพูชาวันไหน"), k=1)[0].report.doc_id == "r1"
     )
+
+
+def test_a_passage_naming_a_person_is_lifted_for_who() -> None:
+    texts = (
+        "กรรมการผู้ทรงคุณวุฒิ ด้านเศรษฐกิจ การเงิน และการคลัง",
+        "กรรมการผู้ทรงคุณวุฒิ นายกอบศักดิ์ ภูตระกูล",
+    )
+    reports = [Report(f"r{i}", "สสว.", text) for i, text in enumerate(texts)]
+    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
+    index = index_of(passages, reports, tokenize)
+    assert index.search(index.analyze("กรรมการผู้ทรงคุณวุฒิ"), k=1)[0].report.doc_id == "r0"
+    assert index.search(index.analyze("กรรมการผู้ทรงคุณวุฒิเป็นใคร"), k=1)[0].report.doc_id == "r1"

@@ -65,6 +65,14 @@ def test_english_question_finds_the_thai_passage(seed_index: SearchIndex) -> Non
     assert first.report_coverage == 1.0
 
 
+def test_data_is_a_word_of_the_passages(seed_index: SearchIndex) -> None:
+    # ข้อมูล was a stopword (for "ขอข้อมูล..."), so "data" had nothing to match in Thai.
+    query = seed_index.analyze("exchange of data")
+    assert "ข้อมูล" in query.translations
+    [first, *_] = seed_index.search(query, k=3)
+    assert first.passage.section == "1.1.5" and "ข้อมูล" in first.matched
+
+
 def test_unknown_english_words_are_not_translated(seed_index: SearchIndex) -> None:
     query = seed_index.analyze("zzyzx quux")
     assert query.translations == {} and seed_index.search(query) == []

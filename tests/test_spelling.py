@@ -47,6 +47,13 @@ def test_real_english_words_are_not_corrected(seed_index: SearchIndex) -> None:
     assert seed_index.analyze("recipe tall cookies").terms == ("recipe", "tall", "cooky")
 
 
+def test_inflected_english_words_are_not_corrected(seed_index: SearchIndex) -> None:
+    # WordNet lists base forms only; "brought" had become "drought", "became" "become".
+    assert seed_index.analyze("who brought up data").corrections == ()
+    assert seed_index.analyze("who became director").corrections == ()
+    assert seed_index.analyze("goverment").corrections == (("goverment", "government"),)
+
+
 def test_short_latin_words_are_thai_names_not_typos(seed_index: SearchIndex) -> None:
     # One edit from known words (hun, taka), but names: Khun, Takua Pa.
     assert seed_index.analyze("khun takua").corrections == ()
