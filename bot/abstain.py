@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (2.0150, 0.0868, 4.0205, 0.2512, 1.3268, 1.2162, 1.0766, 1.2432)
-BIAS = -6.1061
+WEIGHTS = (2.0198, 0.0922, 3.8072, 0.2332, 1.2488, 1.0885, 0.9203, 1.2669)
+BIAS = -5.8326
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,24 @@ def test_ties_are_broken_by_passage_order() -> None:
     assert [h.report.doc_id for h in index.search(index.analyze("ข้าว"), k=2)] == ["r0", "r1"]
 
 
+def test_a_passage_repeating_an_earlier_one_of_its_report_is_not_a_second_hit() -> None:
+    # An item may list one change under two sections, word for word.
+    line = "ปรับปรุงหน้าที่และอำนาจของสำนักงาน"
+    law = Report("law", "ร่างกฎหมาย", f"{line}\nเพิ่มโทษปรับ\n{line}")
+    other = Report("other", "ระเบียบ", line)
+    second = law.text.rindex(line)
+    passages = [
+        Passage("law", "1", law.text, 0, len(line)),
+        Passage("law", "2", law.text, len(line) + 1, second - 1),
+        Passage("law", "3", law.text, second, len(law.text)),
+        Passage("other", "1", other.text, 0, len(line)),
+    ]
+    index = index_of(passages, [law, other])
+    hits = index.search(index.analyze("ปรับปรุงหน้าที่"), k=5)
+    found = [(hit.report.doc_id, hit.passage.section) for hit in hits]
+    assert found == [("law", "1"), ("other", "1")]
+
+
 def test_a_rarer_term_outranks_a_common_one() -> None:
     index = _index("ข้าว ยาง", "ข้าว มัน", "ข้าว ทุเรียน")
     assert index.search(index.analyze("ข้าว ทุเรียน"), k=1)[0].report.doc_id == "r2"

@@ -10,9 +10,10 @@ from bot.answer import ask, best_sentences
 from bot.everyday import set_apart
 from bot.index import SearchIndex
 from bot.index.build import from_reports
+from bot.index.query import name_pieces
 from bot.rarity import information, is_filler
 from bot.reports import Report
-from bot.text import segment_words, tokenize, unstretch
+from bot.text import analyze, segment_words, tokenize, unstretch
 from bot.thaidate import expand_dates, without_era
 
 
@@ -154,6 +155,19 @@ def test_a_dictionary_word_is_never_corrected(archive: SearchIndex) -> None:
 def test_questions_the_reports_do_not_answer_are_declined(archive: SearchIndex) -> None:
     for question in ("สูตรต้มยำกุ้งน้ำข้น", "best pizza recipe", "สวัสดีครับ", "ทดสอบ"):
         assert not ask(archive, question).found, question
+
+
+def test_a_name_the_dictionary_lacks_is_one_thing_held_whole_or_not_at_all() -> None:
+    assert name_pieces(analyze("พัทธ์ธีรา ศรุติพงศ์โภคิน เกิดวันที่เท่าไร")) == [("ธี", "รา")]
+    assert name_pieces(analyze("สราวุธ มาตรทอง")) == [("ส", "รา", "วุธ")]
+    assert name_pieces(analyze("ค่าจ้างขั้นต่ำปี 63 ไปดูงาน")) == []  # known words, short or not
+    # A report of mould (รา) holds one piece of the name สราวุธ, which is none of it: it had
+    # held 43 % of "สราวุธ เกิดที่ไหน".
+    index = from_reports([Report("mould", "รา", "เรื่อง รา\nรา ขึ้นผนังบ้าน")])
+    [name] = [c for c in index.analyze("สราวุธ เกิดที่ไหน").concepts if "รา" in c.words]
+    assert name.groups == (("ส", "รา", "วุธ"),)
+    [hit] = index.search(index.analyze("สราวุธ เกิดที่ไหน"), k=1)
+    assert hit.report_coverage == 0.0
 
 
 def test_stretched_letters_read_as_one() -> None:

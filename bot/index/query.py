@@ -101,6 +101,35 @@ def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
     return ()
 
 
+def name_pieces(tokens: Sequence[text.Token]) -> list[tuple[str, ...]]:
+    """The index terms of each word the segmenter could only cut into pieces: a run of
+    touching Thai pieces, each short (two letters) or unknown to the dictionary, at least one
+    unknown (พัทธ์ธีรา -> ธี รา; สราวุธ -> ส รา วุธ). Such a word, a name the dictionary lacks,
+    is one thing asked about: a report holding its pieces here and there holds none of it."""
+    runs: list[tuple[str, ...]] = []
+    run: list[text.Token] = []
+
+    def close() -> None:
+        terms = tuple(token.term for token in run if text.is_index_term(token.term))
+        if len(terms) > 1 and not all(text.is_thai_word(token.term) for token in run):
+            runs.append(terms)
+        run.clear()
+
+    covered = -1  # end of the last whole word: the parts of a compound lie inside it
+    for token in tokens:
+        if token.end <= covered:
+            continue
+        covered = token.end
+        term = token.term
+        piece = not term.isascii() and (len(term) <= 2 or not text.is_thai_word(term))
+        if not piece or (run and run[-1].end != token.start):
+            close()
+        if piece:
+            run.append(token)
+    close()
+    return runs
+
+
 class QueryReader:
     """Reads questions into Queries for one corpus: its words (passage postings), the
     English lexicon, and the abbreviations the corpus defines (as a two-way lexicon)."""
@@ -250,6 +279,12 @@ class QueryReader:
                     translations.update(written)
                     concepts.append(Concept((term,), {term: 1.0} | written))
                     translated.add(position)
+        for run in name_pieces(tokens):
+            for position in range(len(terms) - len(run) + 1):
+                places = range(position, position + len(run))
+                if terms[position : position + len(run)] == run and translated.isdisjoint(places):
+                    concepts.append(Concept(run, dict.fromkeys(run, 1.0), (run,)))
+                    translated.update(places)
         seen = {word for concept in concepts for word in concept.words}
         for position, term in enumerate(terms):
             if position not in translated and term not in seen:
