@@ -139,13 +139,16 @@ class Lexicon:
 
 
 def _base_forms(word: str) -> list[str]:
-    """The word, then guesses at its base form: promoting -> promote, promot; damaged -> damage."""
+    """The word, then guesses at its base form: promoting -> promote, promot; damaged -> damage;
+    a doubled last letter once: cancelled -> cancel, submitted -> submit."""
     forms = [word]
     endings = (("ing", ("e", "")), ("ed", ("e", "")), ("al", ("",)), ("y", ("ie",)))
     for ending, replacements in endings:
         if word.endswith(ending) and len(word) > len(ending) + 3:
             stem = word[: -len(ending)]
             forms += [stem + replacement for replacement in replacements]
+            if ending in ("ing", "ed") and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+                forms.append(stem[:-1])
     return forms
 
 

@@ -44,6 +44,21 @@ def test_seed_dev(seed_index: SearchIndex) -> None:
     assert summary["all"]["unanswerable_abstained"] == 1.0
 
 
+def test_a_question_for_a_meeting_is_answered_by_its_listing(cabinet_index: SearchIndex) -> None:
+    # As the bot answers: "no meeting that day" quotes nothing, whatever the search found.
+    def question(text: str, answerable: bool) -> dict[str, object]:
+        doc = "cabinet-2020-08-13-asean-china-digital-economy" if answerable else None
+        return {"id": text, "lang": "en", "question": text, "doc": doc, "answerable": answerable}
+
+    asked = [
+        question("What did the cabinet decide at its meeting on 13 August 2020?", True),
+        question("What did the Thai cabinet decide at its meeting on 3 March 2026?", False),
+    ]
+    outcomes = run(cabinet_index, [parse_question(record) for record in asked])
+    assert [outcome.answered for outcome in outcomes] == [True, False]
+    assert cabinet_index.search(cabinet_index.analyze(asked[1]["question"]))  # it finds some
+
+
 def test_offtopic_questions_abstain_on_the_seed(seed_index: SearchIndex) -> None:
     # 39 of 40 measured ("movie showtimes this weekend": WordNet renders showtime as ยุค, era,
     # which the report holds).

@@ -85,6 +85,12 @@ def test_base_forms_find_words_the_light_stemmer_keeps() -> None:
         ("ความเสียหาย",),
         ("สิ่งแวดล้อม",),
     ]
+    doubled = Lexicon.parse(["cancel\tยกเลิก", "submit\tเสนอ", "call\tเรียก"])
+    assert [m.thai for m in doubled.lookup(tokenize("cancelled submitted calling"))] == [
+        ("ยกเลิก",),
+        ("เสนอ",),
+        ("เรียก",),
+    ]
 
 
 def test_years_match_across_eras() -> None:
