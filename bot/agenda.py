@@ -98,11 +98,18 @@ class Agenda:
     def of(cls, reports: Iterable[Report]) -> Agenda:
         days: dict[date, list[Report]] = {}
         for report in reports:
-            if report.meeting_date is not None and report.item_no is not None:
+            # A report of one item (a .txt in the seed's layout) names its meeting's day in its
+            # source line but no number: it is an item of that meeting all the same, after the
+            # numbered ones.
+            if report.meeting_date is not None:
                 days.setdefault(report.meeting_date, []).append(report)
+
+        def order(report: Report) -> tuple[bool, int, str]:
+            return (report.item_no is None, report.item_no or 0, report.doc_id)
+
         return cls(
             tuple(
-                Meeting(day, tuple(sorted(items, key=lambda r: (r.item_no or 0, r.doc_id))))
+                Meeting(day, tuple(sorted(items, key=order)))
                 for day, items in sorted(days.items())
             )
         )

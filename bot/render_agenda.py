@@ -83,8 +83,13 @@ def _lines(
     for heading, items in groupby(shown, key=lambda report: heading_label(report, words)):
         lines.append("")
         lines.append(bold(heading))
-        lines.extend(plain(f"{r.item_no}. {shorten(r.title, TITLE_CHARS)}") for r in items)
+        lines.extend(plain(f"{numbered(r)} {shorten(r.title, TITLE_CHARS)}") for r in items)
     return lines
+
+
+def numbered(report: Report) -> str:
+    """An item's number as a listing shows it ("3."), or a bullet for a report without one."""
+    return f"{report.item_no}." if report.item_no is not None else "•"
 
 
 def _section_line(listing: Listing, plain: Callable[[str], str]) -> list[str]:

@@ -19,6 +19,7 @@ from bot.index import SearchIndex
 from bot.index.build import load_or_build
 from bot.render import TELEGRAM_LIMIT, telegram_length, to_html, to_text
 from bot.render_agenda import listing_text
+from bot.reports import Report
 from bot.sections import asked_section
 from bot.state import Subscription
 from bot.thaidate import expand_dates, find_date
@@ -105,6 +106,21 @@ def test_a_meeting_of_the_shipped_archive_in_thai_and_english(archive_agenda: Ag
         assert [item.item_no for item in listing.meeting.items] == list(range(1, 29))
     text = listing_text(listing)
     assert text.startswith("Cabinet meeting of 12 October 2021 (2021-10-12): 28 items")
+
+
+def test_a_report_of_one_item_is_an_item_of_its_meeting(seed_index: SearchIndex) -> None:
+    # The seed's layout names the meeting in its source line and has no item number: the seed
+    # alone had "no cabinet meeting reports yet", and none on 13 August 2020.
+    agenda = Agenda.of(seed_index.reports.values())
+    for question in ("มติ ครม. ล่าสุด", "What did the cabinet decide on 13 August 2020?"):
+        listing = listing_for(agenda, question)
+        assert listing is not None and listing.meeting is not None, question
+        assert listing.meeting.day == date(2020, 8, 13)
+    text = listing_text(listing)
+    assert "\n• รายงานผลการเข้าร่วมงานเฉลิมฉลอง" in text
+    numbered = Report("a", "ข้อหนึ่ง", "เรื่อง ข้อหนึ่ง", meeting_date=date(2020, 8, 13), item_no=1)
+    [meeting] = Agenda.of([*seed_index.reports.values(), numbered]).meetings
+    assert [item.item_no for item in meeting.items] == [1, None]  # numbered ones first
 
 
 def test_every_page_of_every_archive_meeting_fits_one_message(archive_agenda: Agenda) -> None:

@@ -20,7 +20,14 @@ from bot.answer import shorten
 from bot.chat.pager import page_of, page_starts, pager_row
 from bot.chat.replies import INLINE_PAGE, INLINE_TOTAL, Reply, result_id
 from bot.render import TELEGRAM_LIMIT, telegram_length
-from bot.render_agenda import heading_label, item_html, item_text, listing_html, listing_text
+from bot.render_agenda import (
+    heading_label,
+    item_html,
+    item_text,
+    listing_html,
+    listing_text,
+    numbered,
+)
 from bot.reports import Report
 from bot.text import Language
 from bot.texts import texts_for
@@ -96,7 +103,9 @@ def listing_reply(
         return Reply(html, text)
     else:
         buttons = [
-            InlineKeyboardButton(str(r.item_no), callback_data=OpenItem(r, listing.language))
+            InlineKeyboardButton(
+                numbered(r).rstrip("."), callback_data=OpenItem(r, listing.language)
+            )
             for r in meeting.items[start : start + count]
         ]
         width = BUTTONS_PER_ROW
@@ -137,14 +146,14 @@ def listing_results(
         return ([head] if start == 0 else []), None
     results = [head] + [
         InlineQueryResultArticle(
-            result_id(title, report.item_no or 0),
-            shorten(f"{report.item_no}. {report.title}", 60),
+            result_id(title, position),
+            shorten(f"{numbered(report)} {report.title}", 60),
             InputTextMessageContent(
                 item_reply(report, listing.language).html, parse_mode=ParseMode.HTML
             ),
             description=heading_label(report, words),
         )
-        for report in meeting.items
+        for position, report in enumerate(meeting.items)
     ]
     results = results[:INLINE_TOTAL]
     end = min(start + INLINE_PAGE, len(results))
