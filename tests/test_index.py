@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from bot.index import SearchIndex
+from bot.index import SearchIndex, rerank
 from bot.index.build import from_reports
 from bot.index.postings import LuceneBM25, Postings
 from bot.passages import Passage
@@ -91,6 +91,15 @@ def test_a_passage_repeating_an_earlier_one_of_its_report_is_not_a_second_hit() 
     hits = index.search(index.analyze("ปรับปรุงหน้าที่"), k=5)
     found = [(hit.report.doc_id, hit.passage.section) for hit in hits]
     assert found == [("law", "1"), ("other", "1")]
+
+
+def test_the_best_rows_skip_repeats_however_many_of_the_first_are_repeats() -> None:
+    rows, scores = np.arange(6), np.array([5.0, 4.0, 3.0, 2.0, 1.0, 2.0])
+    repeated = np.array([False, True, True, False, False, False])
+    # The first three are mostly repeats: the next best (ties in row order) take their places.
+    assert rerank.best(rows, scores, 3, repeated)[0].tolist() == [0, 3, 5]
+    assert rerank.best(rows, scores, 1, repeated)[0].tolist() == [0]
+    assert rerank.best(rows, scores, 9, repeated)[0].tolist() == [0, 3, 5, 4]
 
 
 def test_a_rarer_term_outranks_a_common_one() -> None:

@@ -1,4 +1,5 @@
-"""What the ranking adds to BM25 among its best candidates: phrases, own words, the fact asked.
+"""What the ranking adds to BM25 among its best candidates: phrases, own words, the fact asked,
+and which of the best are kept (not a passage repeating an earlier one of its report).
 
 Each pass reads only the best `depth` rows of a search (their term places), so its cost does
 not grow with the corpus, and leaves the other rows' scores as they were: a search's first k
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from bot.passages import Passage
 
 Positions = Callable[[int], np.ndarray]  # a passage row -> its terms as (term id, start, end)
 
@@ -105,3 +108,49 @@ def fact_second(
     rows = np.concatenate((rows[:1], [row], rest_rows))[:size]
     scores = np.concatenate((scores[:1], [score], rest_scores))[:size]
     return rows.astype(np.int64), scores
+
+
+def best(
+    rows: np.ndarray, scores: np.ndarray, k: int, repeated: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The k best of `rows` (scored `scores`), best first, equal scores in row order, leaving
+    out the rows `repeated` marks. Only the candidates for the first k are checked for repeats
+    unless that leaves fewer than k (masking every row costs 0.2 ms a question on the archive)."""
+    top_rows, top_scores = _top(rows, scores, k)
+    unique = ~repeated[top_rows]
+    # The candidates are every row scoring at least the k-th best: enough when k are left.
+    if top_rows.size == rows.size or int(unique.sum()) >= k:
+        return top_rows[unique][:k], top_scores[unique][:k]
+    kept = ~repeated[rows]
+    top_rows, top_scores = _top(rows[kept], scores[kept], k)
+    return top_rows[:k], top_scores[:k]
+
+
+def _top(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    if rows.size > k:
+        # Everything scoring at least the k-th best score, so ties at the cut stay ordered.
+        kth = np.partition(scores, rows.size - k)[rows.size - k]
+        keep = scores >= kth
+        rows, scores = rows[keep], scores[keep]
+    # Best first; equal scores in row order (rows ascend, and lexsort is stable).
+    order = np.lexsort((rows, -scores))
+    return rows[order], scores[order]
+
+
+def repeats(passages: Sequence[Passage], report_of: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Per passage, whether an earlier passage of its report has the same text (an item
+    listing one change under two sections): 1,601 of the archive's 111,516 passages. Only
+    passages of one report and one length are compared (reading every text costs 0.2 s)."""
+    repeated = np.zeros(len(passages), dtype=bool)
+    # Rows by report, then length, then row: each run of one report and length may repeat.
+    order = np.lexsort((np.arange(lengths.size), lengths, report_of))
+    changes = (np.diff(report_of[order]) != 0) | (np.diff(lengths[order]) != 0)
+    starts = np.flatnonzero(np.concatenate(([True], changes)))
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), order.size], strict=True):
+        if end - start > 1:
+            seen: set[str] = set()
+            for row in order[start:end].tolist():
+                words = passages[row].text
+                repeated[row] = words in seen
+                seen.add(words)
+    return repeated

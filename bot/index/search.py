@@ -118,7 +118,11 @@ class SearchIndex:
         if facts is None:
             facts = np.array([stated(passage.text) for passage in self.passages], dtype=bool)
         self.facts = facts.reshape(len(self.passages), len(FACTS))
-        self._states = {fact: self.facts[:, column] for column, fact in enumerate(FACTS)}
+        # A passage saying word for word what one before it in its report says adds nothing.
+        self._repeats = rerank.repeats(self.passages, self._report_of, self._lengths)
+        self._states = {
+            fact: self.facts[:, column] & ~self._repeats for column, fact in enumerate(FACTS)
+        }
         meetings = [self.reports[passage.doc_id].meeting_date for passage in self.passages]
         self._meeting = np.array(
             [(day.year, day.month) if day else (0, 0) for day in meetings], dtype=np.int64
@@ -127,7 +131,6 @@ class SearchIndex:
             [day.toordinal() if day else 0 for day in meetings], dtype=np.int64
         )
         self._titles = Titles(self.passages, self._report_of, len(self.reports), self._term_ids)
-        self._repeats = _repeats(self.passages, self._report_of, self._lengths)
 
     @classmethod
     def from_tokens(
@@ -375,18 +378,7 @@ class SearchIndex:
         every, every_score = self.scores(query)
         every_score = self._with_own_words(query, every, every_score)
         every_score = self._with_phrases(query, every, every_score)
-        # A passage saying word for word what one before it in its report says adds nothing.
-        unique = ~self._repeats[every]
-        every, every_score = every[unique], every_score[unique]
-        rows, scores = every, every_score
-        if rows.size > k:
-            # Everything scoring at least the k-th best score, so ties at the cut stay ordered.
-            kth = np.partition(scores, rows.size - k)[rows.size - k]
-            keep = scores >= kth
-            rows, scores = rows[keep], scores[keep]
-        # Best first; equal scores in passage order (rows ascend, and lexsort is stable).
-        order = np.lexsort((rows, -scores))[:k]
-        rows, scores = rows[order], scores[order]
+        rows, scores = rerank.best(every, every_score, k, self._repeats)
         if query.fact is not None and rows.size > 1:
             rows, scores = rerank.fact_second(
                 self._states[query.fact], self._report_of, every, every_score, rows, scores
@@ -419,24 +411,3 @@ class SearchIndex:
         report_list = self._report_list
         reports = [report_list[row] for row in report_rows.tolist()]
         return Ranked(passages, reports, rows, numbers, terms, flags)
-
-
-def _repeats(
-    passages: Sequence[Passage], report_of: np.ndarray, lengths: np.ndarray
-) -> np.ndarray:
-    """Per passage, whether an earlier passage of its report has the same text (an item
-    listing one change under two sections): 1,601 of the archive's 111,516 passages. Only
-    passages of one report and one length are compared (reading every text costs 0.2 s)."""
-    repeats = np.zeros(len(passages), dtype=bool)
-    # Rows by report, then length, then row: each run of one report and length may repeat.
-    order = np.lexsort((np.arange(lengths.size), lengths, report_of))
-    changes = (np.diff(report_of[order]) != 0) | (np.diff(lengths[order]) != 0)
-    starts = np.flatnonzero(np.concatenate(([True], changes)))
-    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), order.size], strict=True):
-        if end - start > 1:
-            seen: set[str] = set()
-            for row in order[start:end].tolist():
-                words = passages[row].text
-                repeats[row] = words in seen
-                seen.add(words)
-    return repeats
