@@ -162,9 +162,9 @@ def best_sentences(
 ) -> list[tuple[int, int]]:
     """Spans of the 1-3 sentences richest in query terms, in reading order.
 
-    When the question asks for a date or an amount (`fact`), a sentence stating one counts as
-    holding the question's best word once more: the excerpt shows the answer, not only the
-    words around it.
+    When the question asks for a date, an amount or a name (`fact`), a sentence stating one
+    counts as holding the question's best word once more: the excerpt shows the answer, not
+    only the words around it.
     """
     tokens = analyze(text) if tokens is None else tokens
     spans = sentences(text) or [(0, len(text))]

@@ -4,8 +4,9 @@ Ranking is BM25 (`bot.index.postings`, rank-bm25's formula with Lucene's idf) ov
 blended with BM25 over whole reports; a month or year named in the question lifts reports of
 meetings then, a passage stating the fact asked for rises a little, and one saying the
 question's words side by side more; one holding the question's words only in the heading it
-borrows falls, and when the best passage states no amount or date asked for, its report's
-best passage that does comes second.
+borrows falls, and when the best passage states no amount, date or name asked for, its
+report's best passage that does comes second; a passage repeating an earlier one of its report
+is not a hit.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class SearchIndex:
     inside the right report, and the right report's passages beat lookalikes in other reports.
     English words are translated into Thai terms through the lexicon, senses weighted by how
     often the corpus uses them, so "cabinet" finds คณะรัฐมนตรี rather than ตู้ (cupboard).
-    `facts` (passages x FACTS, bool) says which passages state a date or an amount; it is
+    `facts` (passages x FACTS, bool) says which passages state a date, an amount or a name; it is
     worked out from the passages when not given (the index cache keeps it). `spans`, when
     given, reads a passage's index terms with their places (term ids into the postings'
     vocabulary, start, end), so that excerpts need not segment their passages again.
