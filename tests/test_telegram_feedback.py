@@ -83,7 +83,8 @@ async def test_votes_and_reasons_are_kept_across_a_restart_and_exported(
         assert (
             "Asked 2 times in all (1 answered · 1 declined) · 👍 0 · 👎 1 (Wrong report 1)" in text
         )
-        assert "The newest meeting the bot knows: –" in text  # the seed is no meeting's item
+        # The seed report is an item of its meeting (its source line names the day).
+        assert "The newest meeting the bot knows: 13 August 2020 (2020-08-13)" in text
 
     out = tmp_path / "misses.jsonl"
     monkeypatch.setenv("STATE_DB", str(state))
