@@ -59,18 +59,21 @@ def test_passages_state_names_of_people_not_words_starting_with_a_title() -> Non
     assert not states("ที่มา: ที่ประชุมคณะรัฐมนตรี พลเอก ประยุทธ์ จันทร์โอชา", "name")
 
 
+def _first(texts: tuple[str, ...], question: str) -> str:
+    """The report first for `question` among one-passage reports r0, r1, ... of `texts`."""
+    reports = [Report(f"r{i}", "ก", text) for i, text in enumerate(texts)]
+    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
+    index = index_of(passages, reports, tokenize)
+    return index.search(index.analyze(question), k=1)[0].report.doc_id
+
+
 def test_a_passage_stating_the_asked_fact_is_lifted() -> None:
     texts = (
         "ลงนามบันทึกความเข้าใจกับกัมพูชา ด้านวิทยาศาสตร์ 2567",
         "ลงนามบันทึกความเข้าใจกับกัมพูชา วันที่ 7 กุมภาพันธ์ 2567",
     )
-    reports = [Report(f"r{i}", "MOU", text) for i, text in enumerate(texts)]
-    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
-    index = index_of(passages, reports, tokenize)
-    assert index.search(index.analyze("ลงนามบันทึกความเข้าใจกับกัมพูชา"), k=1)[0].report.doc_id == "r0"
-    assert (
-        index.search(index.analyze("ลงนามบันทึกความเข้าใจกับกัมพูชาวันไหน"), k=1)[0].report.doc_id == "r1"
-    )
+    assert _first(texts, "ลงนามบันทึกความเข้าใจกับกัมพูชา") == "r0"
+    assert _first(texts, "ลงนามบันทึกความเข้าใจกับกัมพูชาวันไหน") == "r1"
 
 
 def test_a_passage_naming_a_person_is_lifted_for_who() -> None:
@@ -78,8 +81,5 @@ def test_a_passage_naming_a_person_is_lifted_for_who() -> None:
         "กรรมการผู้ทรงคุณวุฒิ ด้านเศรษฐกิจ การเงิน และการคลัง",
         "กรรมการผู้ทรงคุณวุฒิ นายกอบศักดิ์ ภูตระกูล",
     )
-    reports = [Report(f"r{i}", "สสว.", text) for i, text in enumerate(texts)]
-    passages = [Passage(r.doc_id, "1", r.text, 0, len(r.text)) for r in reports]
-    index = index_of(passages, reports, tokenize)
-    assert index.search(index.analyze("กรรมการผู้ทรงคุณวุฒิ"), k=1)[0].report.doc_id == "r0"
-    assert index.search(index.analyze("กรรมการผู้ทรงคุณวุฒิเป็นใคร"), k=1)[0].report.doc_id == "r1"
+    assert _first(texts, "กรรมการผู้ทรงคุณวุฒิ") == "r0"
+    assert _first(texts, "กรรมการผู้ทรงคุณวุฒิเป็นใคร") == "r1"
