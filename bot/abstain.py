@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (2.0197, 0.0922, 3.8074, 0.2335, 1.2479, 1.0878, 0.9211, 1.2660)
-BIAS = -5.8302
+WEIGHTS = (1.9826, 0.0801, 3.6979, 0.3558, 1.1844, 0.7779, 1.0950, 1.7356)
+BIAS = -5.9460
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,10 @@ holds. A corpus's own idf cannot weigh that: on a small corpus every word the co
 becomes the heaviest word of all, and question words (อะไร, บ้าง, what) look as rare as names.
 So each word weighs its information in the language at large: -log of its share of the Thai
 National Corpus (33.5 million words, shipped with pythainlp) for Thai, of wordfreq's English
-list for English. Question and filler words, greetings, "now" words (วันนี้, latest), and the
-words every cabinet question may use to frame itself (ครม., cabinet, มติ), weigh nothing.
+list for English (a dictionary word the Thai list counts only in pieces, แห่งชาติ as แห่ง +
+ชาติ, weighs as its rarest piece). Question and filler words, greetings, "now" words (วันนี้,
+latest), and the words every cabinet question may use to frame itself (ครม., cabinet, มติ),
+weigh nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-from bot.text import thai_word_counts
+from bot.text import fewest_words, is_thai_word, thai_word_counts
 
 # Words that ask or frame a question rather than say what it is about (index terms, as
 # text.tokenize writes them). pythainlp's stopwords already take out most particles.
@@ -25,6 +27,7 @@ QUESTION_WORDS = frozenset(
     ไหน ใคร ใด ไหม มั้ย หรือเปล่า ป่าว ป่ะ กี่ เหรอ หรอ ครับ ค่ะ คะ นะ จ้า จ๊ะ แบบไหน หรือไม่
     สอบถาม ข้อมูล เรื่อง รายละเอียด ว่า ยัง ด้วย แล้ว ได้ ให้ มี เป็น คือ อยาก รู้ ทราบ ช่วย บอก หา
     เกี่ยวกับ เกี่ยว ไง รึ ล่ะ เนี่ย อะ อ่ะ หน่อย
+    ที่ไหนบ้าง อย่างไรบ้าง ตรงไหน ที่ใด อย่างใด อย่างไหน เป็นไง ไหนล่ะ
     what which who whom whose when where why how much many does did do is are was were
     tell know about please any anything there""".split()
 )
@@ -66,5 +69,19 @@ def information(term: str) -> float:
     if term.isascii():
         zipf = zipf_frequency(term, "en", wordlist="small")
         return (ZIPF_ORIGIN - zipf) * math.log(10)
-    count = thai_word_counts().get(term, 0)
-    return math.log(THAI_CORPUS_WORDS / (count + 1))
+    return math.log(THAI_CORPUS_WORDS / (_thai_count(term) + 1))
+
+
+PIECE_CHARS = 2  # pieces of a compound are at least this long (no lone letters)
+
+
+def _thai_count(term: str) -> int:
+    """How often a Thai word occurs in the Thai National Corpus. A dictionary word the corpus
+    never writes whole, because it counts it in pieces (แห่งชาติ as แห่ง + ชาติ, เชียงใหม่ as
+    เชียง + ใหม่), occurs at most as often as its rarest piece and is given that count, not
+    the count of a word never seen. Names and other words outside the dictionary keep 0."""
+    counts = thai_word_counts()
+    if term in counts or not is_thai_word(term):
+        return counts.get(term, 0)
+    pieces = fewest_words(term, counts, PIECE_CHARS)
+    return min((counts[piece] for piece in pieces), default=0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 import unicodedata
+from collections.abc import Container
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -232,27 +233,30 @@ def compound_parts(word: str) -> tuple[str, ...]:
     compound), shorter words first on a tie: กรม + ชลประทาน rather than กรมชล + ประทาน.
     A search over the word set rather than newmm with a trie: the trie alone costs ~60 MB.
     """
-    if len(word) < MIN_COMPOUND_CHARS:
+    if len(word) < MIN_COMPOUND_CHARS or word not in _words():
         return ()
-    words = _words()
-    if word not in words:
-        return ()
-    # best[i]: the preferred split of word[:i] into dictionary words, None when there is none.
+    return fewest_words(word, _words(), MIN_PART_CHARS)
+
+
+def fewest_words(word: str, known: Container[str], min_chars: int) -> tuple[str, ...]:
+    """The fewest words of `known`, other than `word` itself and each at least `min_chars`
+    long, that spell `word` (shorter words first on a tie); () when none do."""
+    # best[i]: the preferred split of word[:i], None when there is none.
     best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
     best[0] = ()
     for start in range(len(word)):
         head = best[start]
         if head is None:
             continue
-        for end in range(start + MIN_PART_CHARS, len(word) + 1):
+        for end in range(start + min_chars, len(word) + 1):
             part = word[start:end]
-            if len(part) == len(word) or part not in words:
+            if len(part) == len(word) or part not in known:
                 continue
             split = (*head, part)
-            known = best[end]
-            if known is None or (len(split), [len(p) for p in split]) < (
-                len(known),
-                [len(p) for p in known],
+            found = best[end]
+            if found is None or (len(split), [len(p) for p in split]) < (
+                len(found),
+                [len(p) for p in found],
             ):
                 best[end] = split
     return best[-1] or ()

@@ -67,6 +67,14 @@ def test_a_compound_and_its_parts_are_one_concept(small: SearchIndex) -> None:
     assert found is not None and found.share == 0.0 and found.concepts == 1
 
 
+def test_a_compound_with_one_part_left_is_held_only_whole(small: SearchIndex) -> None:
+    # เชียงใหม่ is เชียง + ใหม่, and ใหม่ is a stopword: เชียง alone (เชียงราย) is not เชียงใหม่,
+    # and is not a second concept weighing as much again.
+    [concept] = small.analyze("เชียงใหม่").concepts
+    assert concept.words == ("เชียงใหม่", "เชียง")
+    assert concept.groups == (("เชียงใหม่",),)
+
+
 def test_greetings_say_nothing_to_answer() -> None:
     assert information("สวัสดี") == information("hello") == 0.0
 

@@ -94,6 +94,20 @@ def test_question_words_weigh_nothing_and_rare_words_much() -> None:
     assert information("propose") > information("china") > 0
 
 
+def test_question_words_the_dictionary_joins_weigh_nothing() -> None:
+    # The segmenter keeps these whole; each is only question words.
+    assert information("ที่ไหนบ้าง") == information("อย่างไรบ้าง") == information("ตรงไหน") == 0.0
+
+
+def test_a_dictionary_word_the_frequency_list_counts_in_pieces_weighs_its_rarest_piece() -> None:
+    # The Thai National Corpus writes แห่งชาติ and เชียงใหม่ only in pieces; they are common
+    # words, not words never seen.
+    assert information("แห่งชาติ") == information("ชาติ")
+    assert information("เชียงใหม่") == information("เชียง") < information("ไทยชนะ")
+    # A name outside the dictionary is still as rare as can be, whatever its pieces.
+    assert information("อารีพงศ์") == information("ไทยชนะ")
+
+
 def test_everyday_words_and_abbreviations_stay_whole() -> None:
     assert segment_words("แอปไทยชนะ") == ["แอป", "ไทย", "ชนะ"]
     assert segment_words("ของกสม.") == ["ของ", "กสม."]

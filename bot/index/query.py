@@ -94,9 +94,9 @@ class Query:
 
 def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
     """The parts of the compound at `position` when the terms after it are its parts (as
-    text.tokenize writes a compound: the word, then its parts), else ()."""
+    text.tokenize writes a compound: the word, then its parts that are index terms), else ()."""
     parts = tuple(p for p in text.compound_parts(terms[position]) if text.is_index_term(p))
-    if len(parts) > 1 and terms[position + 1 : position + 1 + len(parts)] == parts:
+    if parts and terms[position + 1 : position + 1 + len(parts)] == parts:
         return parts
     return ()
 
@@ -296,7 +296,9 @@ class QueryReader:
                 translated.update(range(position, position + len(words)))
                 guess = not guesses.isdisjoint(words)
                 trust = self.GUESS_TRUST if guess else 1.0
-                groups = ((term,), parts) if parts else ()
+                # A compound with one part left (เชียงใหม่: ใหม่ is a stopword) is held only
+                # by the compound itself: เชียง alone is not เชียงใหม่.
+                groups = ((term,), parts) if len(parts) > 1 else ((term,),) if parts else ()
                 alternatives = dict.fromkeys(words, 1.0)
                 concepts.append(Concept(words, alternatives, groups, trust=trust, guessed=guess))
         asking = asking_words(corrected)
