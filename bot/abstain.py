@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (1.9826, 0.0801, 3.6979, 0.3558, 1.1844, 0.7779, 1.0950, 1.7356)
-BIAS = -5.9460
+WEIGHTS = (2.7049, 0.0699, 3.4401, 0.4499, 1.3148, 0.5470, 0.9839, 1.6823)
+BIAS = -6.1497
 
 
 @dataclass(frozen=True, slots=True)

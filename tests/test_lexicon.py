@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.index import SearchIndex
+from bot.index.query import QueryReader
 from bot.lexicon import Lexicon, Match, default_lexicon
 from bot.passages import Passage
 from bot.reports import Report
@@ -56,6 +59,29 @@ def test_senses_are_weighted_by_how_often_the_corpus_uses_them() -> None:
     # ตู้ is in 1 passage, under half as common; the compound comes with its parts.
     assert query.translations == {"คณะรัฐมนตรี": 1.0, "คณะ": 1.0, "รัฐมนตรี": 1.0}
     assert index.search(query, k=1)[0].report.doc_id == "r0"
+
+
+def test_an_english_word_rendered_in_thai_is_carried_by_its_rendering(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lexicon = Lexicon.parse(["asean\tอาเซียน", "secretary-general\tเลขาธิการ", "say\tกล่าวถึง"])
+    index = _index(
+        lexicon,
+        "ร่างหนังสือโครงการเกษตร ASEAN ให้ Secretary-General of ASEAN ลงนาม",
+        "เลขาธิการอาเซียนได้กล่าวถึงแผนแม่บทด้านดิจิทัล",
+        "รายงานการประชุมอาเซียนด้านการเกษตร",
+    )
+    query = index.analyze("What did the ASEAN Secretary-General say?")
+    # The English words keep a quarter of their own weight: the passage quoting the English
+    # names no longer outranks the one that says what the question asks in Thai.
+    assert query.added["asean"] == pytest.approx(index.reader.OWN_RENDERED - 1)
+    assert query.added["say"] == pytest.approx(index.reader.OWN_RENDERED - 1)
+    assert query.added["อาเซียน"] == query.translations["อาเซียน"] == 1.0
+    assert index.search(query, k=1)[0].report.doc_id == "r1"
+    # At its full weight, the quoted English would win.
+    monkeypatch.setattr(QueryReader, "OWN_RENDERED", 1.0)
+    [first] = index.search(index.analyze("What did the ASEAN Secretary-General say?"), k=1)
+    assert first.report.doc_id == "r0"
 
 
 def test_english_question_finds_the_thai_passage(seed_index: SearchIndex) -> None:

@@ -10,7 +10,7 @@ abstention weighs (bot.index.coverage).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot import text
@@ -74,7 +74,9 @@ class Query:
 
     `terms` are its own index terms with repeats, scored exactly as rank-bm25 scores a query;
     `translations` are Thai terms added for its English words, each with a query weight below 1;
-    `weights` give every term that may match its idf times its weight (for picking sentences).
+    `weights` give every term that may match its idf times its weight (for picking sentences);
+    `added` is what ranking adds to the terms' BM25: the translations, and for each English word
+    rendered in Thai a negative weight that leaves it OWN_RENDERED of its own.
     """
 
     text: str
@@ -90,6 +92,7 @@ class Query:
     proposer: str | None = None  # the proposer it restricts itself to (bot.agencies)
     section: str | None = None  # the meeting section it restricts itself to (bot.sections)
     among: frozenset[str] | None = None  # only these reports (a followed topic's new reports)
+    added: Mapping[str, float] = field(default_factory=dict)
 
 
 def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
@@ -139,6 +142,7 @@ class QueryReader:
     SYNONYM_WEIGHT = 0.8
     BROAD_SENSE_TRUST = 0.5
     GUESS_TRUST = 0.5  # a corrected spelling holds the question's word only perhaps
+    OWN_RENDERED = 0.25  # of its BM25 weight an English word rendered in Thai keeps
     MAX_SENSES = 4  # Thai renderings kept per English word or phrase
     MIN_SENSE_SHARE = 0.5  # a rendering at least this common, relative to the most common
     SENSE_CACHE = 20_000  # English words and phrases whose weighed senses are remembered
@@ -304,6 +308,15 @@ class QueryReader:
         asking = asking_words(corrected)
         concepts = [concept for concept in concepts if not asking.issuperset(concept.words)]
         translations = {t: w for t, w in translations.items() if t not in terms}
+        added = dict(translations)
+        for concept in concepts if english_rendered else ():
+            rendered = not translations.keys().isdisjoint(concept.alternatives)
+            if rendered and all(word.isascii() for word in concept.words):
+                # "ASEAN" written in Latin letters in a Thai passage is rare, so its own BM25
+                # weight would make any passage quoting the English name outrank the ones that
+                # say อาเซียน; the Thai rendering carries the word.
+                for word in set(concept.words):
+                    added[word] = (self.OWN_RENDERED - 1.0) * terms.count(word)
         weights = {term: self._postings.idf(term) for term in terms}
         weights |= {term: self._postings.idf(term) * w for term, w in translations.items()}
         return Query(
@@ -319,4 +332,5 @@ class QueryReader:
             find_range(written_out, date.today()),
             asked_proposer(written_out, self._short_names),
             section[0] if section else None,
+            added=added,
         )
