@@ -41,8 +41,8 @@ CONCEPTS = 5.0  # the unit concepts are counted in
 
 # Fitted by `python -m bot.abstain_fit` (logistic regression, tuning half), in the order of
 # Signals.vector(); a question is answered when BIAS + weights · signals >= 0.
-WEIGHTS = (2.7049, 0.0699, 3.4401, 0.4499, 1.3148, 0.5470, 0.9839, 1.6823)
-BIAS = -6.1497
+WEIGHTS = (2.5755, -0.0004, 2.6404, 0.7941, 1.1701, 0.1988, 1.9479, 1.9410)
+BIAS = -6.2660
 
 
 @dataclass(frozen=True, slots=True)

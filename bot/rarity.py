@@ -5,8 +5,8 @@ holds. A corpus's own idf cannot weigh that: on a small corpus every word the co
 becomes the heaviest word of all, and question words (อะไร, บ้าง, what) look as rare as names.
 So each word weighs its information in the language at large: -log of its share of the Thai
 National Corpus (33.5 million words, shipped with pythainlp) for Thai, of wordfreq's English
-list for English (a dictionary word the Thai list counts only in pieces, แห่งชาติ as แห่ง +
-ชาติ, weighs as its rarest piece). Question and filler words, greetings, "now" words (วันนี้,
+list for English and numbers (a dictionary word the Thai list counts only in pieces, แห่งชาติ
+as แห่ง + ชาติ, weighs as its rarest piece). Question and filler words, greetings, "now" words (วันนี้,
 latest), and the words every cabinet question may use to frame itself (ครม., cabinet, มติ),
 weigh nothing.
 """
@@ -45,7 +45,7 @@ FRAME_WORDS = frozenset(
 )
 THAI_CORPUS_WORDS = 33_535_658  # tokens in the Thai National Corpus frequency list
 ZIPF_ORIGIN = 9.0  # wordfreq's zipf is log10 of a word's count per billion words
-NUMBER_BITS = 10.0  # a number the question names (a year, an amount): as telling as a rare word
+NUMBER_BITS = 10.0  # a number the question names (a year, an amount): at most a rare word's
 
 
 def is_filler(term: str) -> bool:
@@ -65,11 +65,16 @@ def information(term: str) -> float:
     if is_filler(term):
         return 0.0
     if term.isdigit():
-        return NUMBER_BITS
+        # wordfreq estimates a number's share of text from its digits: 3 or 15 is in every
+        # text (7-8.5 nats), a year or an amount is as telling as a rare word.
+        return min(NUMBER_BITS, _english(term))
     if term.isascii():
-        zipf = zipf_frequency(term, "en", wordlist="small")
-        return (ZIPF_ORIGIN - zipf) * math.log(10)
+        return _english(term)
     return math.log(THAI_CORPUS_WORDS / (_thai_count(term) + 1))
+
+
+def _english(term: str) -> float:
+    return (ZIPF_ORIGIN - zipf_frequency(term, "en", wordlist="small")) * math.log(10)
 
 
 PIECE_CHARS = 2  # pieces of a compound are at least this long (no lone letters)

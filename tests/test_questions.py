@@ -11,7 +11,7 @@ from bot.everyday import set_apart
 from bot.index import SearchIndex
 from bot.index.build import from_reports
 from bot.index.query import name_pieces
-from bot.rarity import information, is_filler
+from bot.rarity import NUMBER_BITS, information, is_filler
 from bot.reports import Report
 from bot.text import analyze, segment_words, tokenize, unstretch
 from bot.thaidate import expand_dates, without_era
@@ -106,6 +106,13 @@ def test_a_dictionary_word_the_frequency_list_counts_in_pieces_weighs_its_rarest
     assert information("เชียงใหม่") == information("เชียง") < information("ไทยชนะ")
     # A name outside the dictionary is still as rare as can be, whatever its pieces.
     assert information("อารีพงศ์") == information("ไทยชนะ")
+
+
+def test_a_small_number_says_less_than_a_year_or_an_amount() -> None:
+    # "3 วัน 2 คืน" is in any text; a year or an amount is as telling as a rare word.
+    assert information("3") < information("19") < information("2563")
+    assert information("2563") == information("923332332") == NUMBER_BITS
+    assert information("3") < information("เชียงใหม่")
 
 
 def test_everyday_words_and_abbreviations_stay_whole() -> None:
