@@ -16,7 +16,7 @@ import pytest
 from bot.answer import ask
 from bot.config import default_cache_dir
 from bot.evaluate import parse_question, run, summarize
-from bot.index import SearchIndex
+from bot.index import SearchIndex, rerank
 from bot.index.build import load_or_build
 from tests.conftest import PROJECT, shared_path
 
@@ -132,6 +132,28 @@ def test_a_few_key_words_the_archive_holds_are_answered(
     """People often type only a topic; a report holding all of it answers, however many
     others hold it too."""
     assert ask(cabinet_index, question).found
+
+
+def test_the_first_hits_are_those_of_ranking_every_matching_row(
+    cabinet_index: SearchIndex,
+) -> None:
+    # A search ranks again (own words, phrases) only its contenders, not the tens of
+    # thousands of passages sharing a word; its first k must be what ranking them all gives.
+    index = cabinet_index
+    for line in (OWN_SETS / "archive_th.jsonl").read_text(encoding="utf-8").splitlines()[:60]:
+        query = index.analyze(json.loads(line)["question"])
+        every, scores = index.scores(query)
+        scores = index._with_phrases(query, every, index._with_own_words(query, every, scores))
+        for k in (3, 200):
+            rows, best = rerank.best(every, scores, k, index._repeats)
+            if query.fact is not None and rows.size > 1:
+                states = index._states[query.fact]
+                rows, best = rerank.fact_second(
+                    states, index._report_of, every, scores, rows, best
+                )
+            ranked = index.ranked(query, k)
+            assert [hit.position for hit in ranked] == rows.tolist()
+            assert [hit.score for hit in ranked] == best.tolist()
 
 
 def test_the_first_hits_are_the_same_however_many_are_asked_for(

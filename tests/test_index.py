@@ -213,3 +213,14 @@ def test_a_question_s_month_and_year_are_held_by_a_report_of_a_meeting_then() ->
     assert hit.passage_content == pytest.approx(1)
     undated = index.search(index.analyze("รับรองวัดคาทอลิกกี่วัด ปี 2530"), k=1)[0]
     assert undated.report_coverage < 1  # no meeting then: the year is not held
+
+
+def test_only_the_contenders_are_ranked_and_ties_are_read_in_row_order() -> None:
+    scores = np.array([1.0, 5.0, 2.0, 5.0, 3.0, 2.0, 0.5])
+    # The best 3, and every row tied with the third: no row left out scores as much.
+    assert rerank.contenders(scores, 3).tolist() == [1, 3, 4]
+    assert rerank.contenders(scores, 4).tolist() == [1, 2, 3, 4, 5]
+    assert rerank.contenders(scores, 9).tolist() == list(range(7))
+    # Of passages scoring alike (a repeated one and its original), the earlier row is read.
+    rows = np.array([40, 7, 12, 3, 9, 2, 1])
+    assert rerank.candidates(rows, scores, 3).tolist() == [3, 1, 4]

@@ -17,10 +17,20 @@ from bot.passages import Passage
 Positions = Callable[[int], np.ndarray]  # a passage row -> its terms as (term id, start, end)
 
 
-def candidates(scores: np.ndarray, depth: int) -> np.ndarray:
-    """Where the best `depth` of `scores` (not empty) are, in no order."""
-    depth = min(depth, scores.size)
-    return np.argpartition(-scores, depth - 1)[:depth]
+def contenders(scores: np.ndarray, size: int) -> np.ndarray:
+    """Where every score at least the `size`-th best of `scores` is (ties at the cut kept),
+    ascending: the only rows the passes below and the first `size - 2 * depth` hits can come
+    from, since the passes change the scores of the best `depth` alone (bot.index.search)."""
+    if scores.size <= size:
+        return np.arange(scores.size)
+    cut = scores.size - size
+    return np.flatnonzero(scores >= np.partition(scores, cut)[cut])
+
+
+def candidates(rows: np.ndarray, scores: np.ndarray, depth: int) -> np.ndarray:
+    """Where the best `depth` of `scores` are, best first, equal scores in row order (so
+    repeated passages, which score alike, are chosen the same way however many rows come)."""
+    return np.lexsort((rows, -scores))[:depth]
 
 
 def phrase_bonus(
@@ -41,7 +51,7 @@ def phrase_bonus(
     wanted = np.zeros(vocabulary, dtype=bool)  # the pairs' terms and the eras
     wanted[[t for a, b, _ in pairs for t in (a, b)]] = True
     wanted[list(eras)] = True
-    for place in candidates(scores, depth).tolist():
+    for place in candidates(rows, scores, depth).tolist():
         words = positions(int(rows[place]))
         ends: dict[int, set[int]] = {}
         starts: dict[int, set[int]] = {}
@@ -70,7 +80,7 @@ def own_words(
     yes. A list item matching only through its heading ("สถ." under a heading naming the
     question's plan) would quote none of the question's words."""
     holding = np.ones(scores.size, dtype=bool)
-    for place in candidates(scores, depth).tolist():
+    for place in candidates(rows, scores, depth).tolist():
         words = positions(int(rows[place]))
         own = words[words[:, 1] >= 0, 0]  # words of the borrowed context start below 0
         holding[place] = bool(wanted[own].any())

@@ -377,9 +377,20 @@ class SearchIndex:
             none = np.zeros(0, np.int64)
             return Ranked((), (), none, np.zeros((0, len(NUMBERS))), terms, none.astype(bool))
         every, every_score = self.scores(query)
-        every_score = self._with_own_words(query, every, every_score)
-        every_score = self._with_phrases(query, every, every_score)
-        rows, scores = rerank.best(every, every_score, k, self._repeats)
+        # The passes below change only the best PHRASE_CANDIDATES scores, each pass its own
+        # best: the first k hits come from the best k + 2 * PHRASE_CANDIDATES (all of them, when
+        # repeats left out leave fewer), so only those are ranked; every row stays for the fact.
+        near = rerank.contenders(every_score, k + 2 * self.PHRASE_CANDIDATES)
+        rows, scores = every[near], every_score[near]
+        # Every row left out scores below this.
+        cut = float(scores.min()) if near.size < every.size else -np.inf
+        scores = self._with_own_words(query, rows, scores)
+        scores = self._with_phrases(query, rows, scores)
+        every_score = every_score.copy()
+        every_score[near] = scores
+        rows, scores = rerank.best(rows, scores, k, self._repeats)
+        if cut > -np.inf and (rows.size < k or scores[-1] < cut):
+            rows, scores = rerank.best(every, every_score, k, self._repeats)
         if query.fact is not None and rows.size > 1:
             rows, scores = rerank.fact_second(
                 self._states[query.fact], self._report_of, every, every_score, rows, scores
