@@ -23,6 +23,7 @@ from bot.facts import Fact, states
 from bot.index import Hit, Query, Ranked, SearchIndex
 from bot.passages import Passage
 from bot.sentences import sentences
+from bot.social import Social, social
 from bot.text import Language, Token, analyze, analyze_passage, detect_language
 
 MAX_EXCERPTS = 3
@@ -88,6 +89,7 @@ class Answer:
     newest: date | None = None  # set when ordered newest meeting first: the newest one's date
     newest_is_old: bool = False  # ... and that meeting was over a year before the asking
     revived: bool = False  # known only by its question (a button kept across a restart)
+    social: Social | None = None  # the question only greets or thanks (bot.social)
 
     @property
     def found(self) -> bool:
@@ -301,6 +303,9 @@ class Results:
         """The Answer holding the first `count` excerpts (composed now; PAGED at most), or none
         when the hits do not answer the question; `more` when another excerpt follows them."""
         language = detect_language(self.question)
+        greeting = social(self.question)
+        if greeting is not None:
+            return Answer(self.question, language, (), self.query.terms, social=greeting)
         if not self.found:
             return Answer(
                 self.question,

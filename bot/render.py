@@ -131,6 +131,8 @@ def _html_header(answer: Answer, words: Texts) -> str:
     question = _escape(shorten(answer.question, QUESTION_CHARS))
     if not answer.question.strip():
         return words.empty
+    if answer.social is not None:
+        return _escape(words.hello if answer.social == "hello" else words.thanks)
     scope = _escape(scope_line(answer, words))  # a proposer is the question's own words
     if not answer.found:
         return "\n".join(
@@ -165,6 +167,8 @@ def to_text(answer: Answer, first_number: int = 1) -> str:
     question = shorten(answer.question, QUESTION_CHARS)
     if not question:
         return words.empty
+    if answer.social is not None:
+        return words.hello if answer.social == "hello" else words.thanks
     scope = scope_line(answer, words)
     if not answer.found:
         return "\n".join(line for line in (words.not_found, question, scope, words.hint) if line)

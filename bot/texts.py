@@ -21,6 +21,8 @@ class Texts:
 
     found: str
     not_found: str
+    hello: str
+    thanks: str
     empty: str
     hint: str
     sources: str
@@ -104,6 +106,11 @@ class Texts:
 THAI = Texts(
     found="ผลการค้นหาสำหรับ",
     not_found="ไม่พบรายงานที่เกี่ยวข้องกับคำถามนี้",
+    hello=(
+        "สวัสดีครับ บอทนี้ตอบคำถามเรื่องมติการประชุมคณะรัฐมนตรี พร้อมข้อความอ้างอิง"
+        " ถามได้เลย เช่น เงินช่วยเหลือน้ำท่วม 2567 หรือ มติ ครม. ล่าสุด"
+    ),
+    thanks="ยินดีครับ ถามเรื่องมติ ครม. อื่นได้อีกเลย",
     empty="กรุณาพิมพ์คำถาม เช่น เงินช่วยเหลือน้ำท่วม 2567",
     hint="ลองใช้คำสำคัญอื่น เช่น ชื่อโครงการ หน่วยงาน หรือปี พ.ศ.",
     sources="ที่มา",
@@ -217,6 +224,11 @@ THAI = Texts(
 ENGLISH = Texts(
     found="Results for",
     not_found="No relevant report found for this question.",
+    hello=(
+        "Hello! This bot answers questions about Thai cabinet decisions, quoting the reports."
+        " Ask away, for example: smart city, or latest cabinet resolutions."
+    ),
+    thanks="You're welcome. Ask anything else about cabinet decisions.",
     empty="Please type a question, for example: smart city.",
     hint="Try other key words, such as a project, an agency or a year.",
     sources="Source",

@@ -14,6 +14,7 @@ from bot.index.build import from_reports
 from bot.passages import Passage
 from bot.render import TELEGRAM_LIMIT, telegram_length, to_html, to_text
 from bot.reports import Report
+from bot.social import social
 from bot.texts import ENGLISH, THAI, texts_for
 from tests.conftest import SEED, SEED_ID
 
@@ -188,3 +189,19 @@ def test_a_report_holding_only_the_question_s_framing_words_is_not_quoted() -> N
     results = find(from_reports(reports), "อนุมัติอะไรให้ขอนแก่นบ้าง")
     cited = [excerpt.citation.doc_id for excerpt in results.answer(5).excerpts]
     assert cited == ["dam"]  # the other holds only อนุมัติ, which frames the question
+
+
+def test_a_greeting_or_thanks_is_greeted_not_searched(seed_index: SearchIndex) -> None:
+    for said in ("สวัสดีครับ", "สวัสดีค่ะ บอท", "หวัดดี", "Hi there!", "ทดสอบ", "test 123"):
+        assert social(said) == "hello", said
+    for said in ("ขอบคุณมากครับ", "thanks!", "Thank you very much, bot"):
+        assert social(said) == "thanks", said
+    # A word of a greeting inside a question is part of the question.
+    for asked in ("ทดสอบยานยนต์", "hi smart city", "ขอบคุณสำหรับข้อมูลเรื่องค่าแรง", "สวัสดิการ"):
+        assert social(asked) is None, asked
+    index = seed_index
+    hello, thanks = ask(index, "ทดสอบ"), ask(index, "thanks!")
+    assert not hello.found and hello.social == "hello"
+    assert to_text(hello).startswith("สวัสดีครับ บอทนี้ตอบคำถามเรื่องมติการประชุมคณะรัฐมนตรี")
+    assert to_html(thanks) == "You're welcome. Ask anything else about cabinet decisions."
+    assert ask(index, "อาเซียน").social is None

@@ -142,6 +142,21 @@ async def test_html_long_and_wordless_questions_get_clear_replies(
         assert_good_html(reply.params["text"])
 
 
+async def test_a_greeting_is_greeted_with_what_to_ask(
+    fake: FakeBotApi, start_bot: StartBot
+) -> None:
+    await start_bot()
+    hello = await exchange(fake, "สวัสดีครับ")
+    thanks = await exchange(fake, "thank you!", language_code="en")
+
+    assert hello.params["text"].startswith("สวัสดีครับ บอทนี้ตอบคำถาม")
+    assert "เงินช่วยเหลือน้ำท่วม 2567" in hello.params["text"]
+    assert thanks.params["text"] == "You're welcome. Ask anything else about cabinet decisions."
+    for reply in (hello, thanks):  # nothing to rate, page or open
+        assert not buttons(reply)
+        assert_good_html(reply.params["text"])
+
+
 async def test_non_text_message_asks_for_text(fake: FakeBotApi, start_bot: StartBot) -> None:
     await start_bot()
     before = len(sent(fake))

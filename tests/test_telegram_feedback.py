@@ -76,6 +76,7 @@ async def test_votes_and_reasons_are_kept_across_a_restart_and_exported(
         assert row(fake, answer_id) == ["👍", "👎 ✓"]
 
         await exchange(fake, "ราคาทองคำวันนี้เท่าไหร่", language_code="th")  # declined
+        await exchange(fake, "ขอบคุณครับ", language_code="th")  # thanks: neither, nor a miss
 
     async with polling(build_application(settings, Engine.load([corpus]))):  # a restart
         stats = await exchange(fake, "/stats", user_id=ADMIN_ID, language_code="en")

@@ -136,6 +136,9 @@ async def remember(state: State, answer: Answer, user_id: int) -> None:
     `feedback export`). An unavailable database was logged when it was opened: skipped."""
 
     def keep() -> None:
+        if answer.social is not None:  # a greeting or thanks: not a question, nor a miss
+            state.count(["greetings"])
+            return
         state.count(["questions", "answered" if answer.found else "declined"])
         if not answer.found:
             state.declined(answer.question, answer.language, user_id)

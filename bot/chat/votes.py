@@ -57,8 +57,10 @@ def with_votes(reply: Reply, answer: Answer) -> Reply:
 
 
 def question_reply(answer: Answer, page_size: int) -> Reply:
-    """What a question asked in a chat gets: the answer's first page, then 👍 👎."""
-    return with_votes(answer_reply(answer, 0, page_size), answer)
+    """What a question asked in a chat gets: the answer's first page, then 👍 👎 (a greeting
+    gets its greeting back, with nothing to rate)."""
+    first = answer_reply(answer, 0, page_size)
+    return first if answer.social is not None else with_votes(first, answer)
 
 
 def replaced(message: Message, row: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
