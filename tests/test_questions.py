@@ -4,6 +4,7 @@ English, typos that are not typos, phrases, and whether a report answers at all.
 from __future__ import annotations
 
 import pytest
+from pythainlp.corpus import provinces
 
 from bot.abbreviations import defined, full_names
 from bot.answer import ask, best_sentences
@@ -119,6 +120,15 @@ def test_everyday_words_and_abbreviations_stay_whole() -> None:
     assert segment_words("แอปไทยชนะ") == ["แอป", "ไทย", "ชนะ"]
     assert segment_words("ของกสม.") == ["ของ", "กสม."]
     assert tokenize("บอร์ด สสว.") == ["บอร์ด", "สสว"]
+
+
+def test_every_province_named_after_its_word_for_province_is_an_index_term() -> None:
+    # เลย is also a stopword ("at once"): จังหวัดเลย had been indexed as จังหวัด alone, and
+    # neither "Loei" nor "จังหวัดเลย" could find an item about the province.
+    for province in provinces():
+        words = tokenize(f"จังหวัด{province}")
+        assert province in words or f"จังหวัด{province}" in words, province
+    assert "จังหวัดเลย" in tokenize("โรงพยาบาลจังหวัดเลย") and tokenize("ไปเลย") == []
 
 
 ARCHIVE = [
