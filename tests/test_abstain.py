@@ -75,6 +75,17 @@ def test_a_compound_with_one_part_left_is_held_only_whole(small: SearchIndex) ->
     assert concept.groups == (("เชียงใหม่",),)
 
 
+def test_a_hyphenated_word_is_not_a_concept_beside_its_own_parts(small: SearchIndex) -> None:
+    # tokenize writes central-fund, central, fund; the glossary renders "central fund" (งบกลาง).
+    # The whole, a word no corpus writes, had been a second concept of 20 nats held by nothing.
+    query = small.analyze("central-fund budget")
+    assert [concept.words for concept in query.concepts] == [("central", "fund"), ("budget",)]
+    # Parts no list renders: one concept, held by the whole or by its parts together.
+    [concept] = small.analyze("zorb-quix").concepts
+    assert concept.words == ("zorb-quix", "zorb", "quix")
+    assert concept.groups == (("zorb-quix",), ("zorb", "quix"))
+
+
 def test_greetings_say_nothing_to_answer() -> None:
     assert information("สวัสดี") == information("hello") == 0.0
 

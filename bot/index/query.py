@@ -104,6 +104,16 @@ def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
     return ()
 
 
+def _hyphen_parts(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
+    """The parts of the hyphenated word at `position` when the terms after it are its parts (as
+    text.tokenize writes one: central-fund, then central and fund), else ()."""
+    term = terms[position]
+    if "-" not in term:
+        return ()
+    parts = tuple(text.tokenize(term.replace("-", " ")))
+    return parts if parts and terms[position + 1 : position + 1 + len(parts)] == parts else ()
+
+
 def name_pieces(tokens: Sequence[text.Token]) -> list[tuple[str, ...]]:
     """The index terms of each word the segmenter could only cut into pieces: a run of
     touching Thai pieces, each short (two letters) or unknown to the dictionary, at least one
@@ -289,12 +299,26 @@ class QueryReader:
                 if terms[position : position + len(run)] == run and translated.isdisjoint(places):
                     concepts.append(Concept(run, dict.fromkeys(run, 1.0), (run,)))
                     translated.update(places)
+        for position in range(len(terms)):
+            parts = _hyphen_parts(terms, position)
+            places = range(position + 1, position + 1 + len(parts))
+            unknown = not self._postings.frequency(terms[position])
+            if (
+                parts
+                and unknown
+                and position not in translated
+                and not translated.isdisjoint(places)
+            ):
+                # "central-fund": its parts' concepts ("central fund", งบกลาง) say it; the whole,
+                # which the corpus never writes, is not a second thing asked about.
+                translated.add(position)
         seen = {word for concept in concepts for word in concept.words}
         for position, term in enumerate(terms):
             if position not in translated and term not in seen:
                 # A compound and its parts, which follow it, are one concept: held when the
-                # compound is, or all its parts are (เงินช่วยเหลือ: เงิน and ช่วยเหลือ).
-                parts = _parts_after(terms, position)
+                # compound is, or all its parts are (เงินช่วยเหลือ: เงิน and ช่วยเหลือ; and
+                # vice-chairs: vice and chair).
+                parts = _parts_after(terms, position) or _hyphen_parts(terms, position)
                 words = (term, *parts)
                 seen.update(words)
                 translated.update(range(position, position + len(words)))
