@@ -313,9 +313,18 @@ def _year_pair(term: str) -> tuple[str, str] | None:
     return (first, second) if 0 < int(second) - int(first) <= 2 else None
 
 
+def _unaccented(word: str) -> str:
+    """communiqué -> communique, São -> sao: Latin letters without their accents (the same
+    length, so offsets stay valid; lists and questions write either)."""
+    if word.isascii():
+        return word
+    bare = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return bare if len(bare) == len(word) else word
+
+
 def _segment_other(kind: str, run: str) -> tuple[Span, ...]:
     """Terms of a number or a Latin word, and of its hyphenated parts."""
-    term = run.lower().replace("’", "'")
+    term = _unaccented(run.lower().replace("’", "'"))
     if kind == "num":
         term = term.rstrip("stndrh")  # an English ordinal (15th) is the number
         run = run[: len(term)]
@@ -330,7 +339,7 @@ def _segment_other(kind: str, run: str) -> tuple[Span, ...]:
     if "-" in run:
         position = 0
         for part in run.split("-"):
-            part_term = part.lower()
+            part_term = _unaccented(part.lower())
             if part_term and part_term != term:
                 spans.append(
                     (

@@ -178,3 +178,11 @@ def test_clean_removes_every_format_character_and_nothing_else() -> None:
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
     normal = unicodedata.normalize("NFC", every).replace("\r", "\n")
     assert clean(every) == "".join(ch for ch in normal if unicodedata.category(ch) != "Cf")
+
+
+def test_latin_letters_lose_their_accents() -> None:
+    # Lists and questions write communiqué or communique, São Paulo or Sao Paulo.
+    assert tokenize("Emirates Communiqué") == tokenize("emirates communique")
+    assert tokenize("São Paulo café") == ["sao", "paulo", "cafe"]
+    words = analyze("ที่ São Paulo")
+    assert [(w.term, w.start, w.end) for w in words if w.term == "sao"] == [("sao", 4, 7)]
