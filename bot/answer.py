@@ -23,7 +23,7 @@ from bot.facts import Fact, states
 from bot.index import Hit, Query, Ranked, SearchIndex
 from bot.passages import Passage
 from bot.sentences import sentences
-from bot.social import Social, social
+from bot.social import Social
 from bot.text import Language, Token, analyze, analyze_passage, detect_language
 
 MAX_EXCERPTS = 3
@@ -303,9 +303,8 @@ class Results:
         """The Answer holding the first `count` excerpts (composed now; PAGED at most), or none
         when the hits do not answer the question; `more` when another excerpt follows them."""
         language = detect_language(self.question)
-        greeting = social(self.question)
-        if greeting is not None:
-            return Answer(self.question, language, (), self.query.terms, social=greeting)
+        if self.query.social is not None:
+            return Answer(self.question, language, (), self.query.terms, social=self.query.social)
         if not self.found:
             return Answer(
                 self.question,
@@ -362,7 +361,8 @@ def find(
     """The question's best `depth` hits (of the reports `among`, when given), from which any
     page of its answer is composed."""
     query = replace(index.analyze(question), among=among)
-    return Results(question, query, index.ranked(query, k=depth), _weakly(index))
+    hits = () if query.social is not None else index.ranked(query, k=depth)  # nothing to seek
+    return Results(question, query, hits, _weakly(index))
 
 
 def _translations(query: Query, hits: Sequence[Hit]) -> tuple[tuple[str, tuple[str, ...]], ...]:

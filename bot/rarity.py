@@ -6,9 +6,9 @@ becomes the heaviest word of all, and question words (อะไร, บ้าง
 So each word weighs its information in the language at large: -log of its share of the Thai
 National Corpus (33.5 million words, shipped with pythainlp) for Thai, of wordfreq's English
 list for English and numbers (a dictionary word the Thai list counts only in pieces, แห่งชาติ
-as แห่ง + ชาติ, weighs as its rarest piece). Question and filler words, greetings, "now" words (วันนี้,
-latest), and the words every cabinet question may use to frame itself (ครม., cabinet, มติ),
-weigh nothing.
+as แห่ง + ชาติ, weighs as its rarest piece). Question and filler words, greetings, "now" words
+(วันนี้, latest), and the words every cabinet question may use to frame itself (ครม., cabinet,
+มติ), weigh nothing.
 """
 
 from __future__ import annotations

@@ -127,12 +127,17 @@ def scope_line(answer: Answer, words: Texts) -> str:
     return "\n".join(lines)
 
 
+def _greeting(answer: Answer, words: Texts) -> str:
+    """What a message that only greets or thanks gets back (bot.social)."""
+    return words.hello if answer.social == "hello" else words.thanks
+
+
 def _html_header(answer: Answer, words: Texts) -> str:
     question = _escape(shorten(answer.question, QUESTION_CHARS))
     if not answer.question.strip():
         return words.empty
     if answer.social is not None:
-        return _escape(words.hello if answer.social == "hello" else words.thanks)
+        return _escape(_greeting(answer, words))
     scope = _escape(scope_line(answer, words))  # a proposer is the question's own words
     if not answer.found:
         return "\n".join(
@@ -168,7 +173,7 @@ def to_text(answer: Answer, first_number: int = 1) -> str:
     if not question:
         return words.empty
     if answer.social is not None:
-        return words.hello if answer.social == "hello" else words.thanks
+        return _greeting(answer, words)
     scope = scope_line(answer, words)
     if not answer.found:
         return "\n".join(line for line in (words.not_found, question, scope, words.hint) if line)

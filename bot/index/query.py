@@ -21,6 +21,7 @@ from bot.facts import Fact, asked_fact, asking_words
 from bot.index.postings import Postings
 from bot.lexicon import Lexicon
 from bot.sections import asked_section
+from bot.social import Social, social
 from bot.spelling import correct_tokens
 from bot.thaidate import BE_OFFSET, Period, expand_dates, find_period, without_era
 
@@ -93,6 +94,7 @@ class Query:
     section: str | None = None  # the meeting section it restricts itself to (bot.sections)
     among: frozenset[str] | None = None  # only these reports (a followed topic's new reports)
     added: Mapping[str, float] = field(default_factory=dict)
+    social: Social | None = None  # the question only greets, thanks or tries the bot out
 
 
 def _parts_after(terms: tuple[str, ...], position: int) -> tuple[str, ...]:
@@ -299,16 +301,10 @@ class QueryReader:
                 if terms[position : position + len(run)] == run and translated.isdisjoint(places):
                     concepts.append(Concept(run, dict.fromkeys(run, 1.0), (run,)))
                     translated.update(places)
-        for position in range(len(terms)):
+        for position, term in enumerate(terms):
             parts = _hyphen_parts(terms, position)
-            places = range(position + 1, position + 1 + len(parts))
-            unknown = not self._postings.frequency(terms[position])
-            if (
-                parts
-                and unknown
-                and position not in translated
-                and not translated.isdisjoint(places)
-            ):
+            said = not translated.isdisjoint(range(position + 1, position + 1 + len(parts)))
+            if said and position not in translated and not self._postings.frequency(term):
                 # "central-fund": its parts' concepts ("central fund", งบกลาง) say it; the whole,
                 # which the corpus never writes, is not a second thing asked about.
                 translated.add(position)
@@ -357,4 +353,5 @@ class QueryReader:
             asked_proposer(written_out, self._short_names),
             section[0] if section else None,
             added=added,
+            social=social(question),
         )

@@ -386,8 +386,7 @@ class SearchIndex:
         cut = float(scores.min()) if near.size < every.size else -np.inf
         scores = self._with_own_words(query, rows, scores)
         scores = self._with_phrases(query, rows, scores)
-        every_score = every_score.copy()
-        every_score[near] = scores
+        every_score[near] = scores  # this search's own array
         rows, scores = rerank.best(rows, scores, k, self._repeats)
         if cut > -np.inf and (rows.size < k or scores[-1] < cut):
             rows, scores = rerank.best(every, every_score, k, self._repeats)
