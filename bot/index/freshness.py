@@ -53,6 +53,7 @@ QUERY_TIME = (
     "spelling.py",
     "daterange.py",
     "sections.py",
+    "social.py",
     "index/query.py",
     "index/coverage.py",
     "index/hits.py",
