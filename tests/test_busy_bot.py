@@ -87,13 +87,13 @@ async def test_inline_and_buttons_do_not_queue_behind_slow_searches(fake: FakeBo
     slow = 40
     # Slow searches in the bot's own threads hold the GIL its event loop needs (7 to 34 of the
     # forty answered first, on the code before worker processes too): they search in a worker.
-    async with running_bot(fake, messages_per_second=0, answer_workers=1):
+    async with running_bot(fake, messages_per_second=0, answer_workers=1, typing_after_ms=0):
         first = await exchange(fake, "AOT Airport", language_code="en")
         (answer_id,) = bot_message_ids(fake, USER_ID)
         for number in range(slow):
             fake.push_message(slow_question(number), user_id=30_000 + number)
-        # Each question shows "typing…" right before its search: all forty are searching now,
-        # or waiting to.
+        # Each question shows "typing…" as its search starts (typing_after_ms=0): all forty
+        # are searching now, or waiting to.
         await fake.await_for("sendChatAction", count=1 + slow)
         fake.push_inline_query("AOT Airport")
         fake.push_callback_query(buttons(first)[0]["callback_data"], message=answer_id)

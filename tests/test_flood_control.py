@@ -70,7 +70,7 @@ async def test_after_three_retries_the_bot_gives_up_and_apologises(
 
 async def test_a_burst_under_flood_control_loses_no_reply(fake: FakeBotApi) -> None:
     users = range(5000, 5030)
-    async with running_bot(fake):
+    async with running_bot(fake, typing_after_ms=0):  # "typing…" for every question
         fake.fail_next("sendChatAction", retry_after=QUICK, times=SEND_RETRIES)
         fake.fail_next("sendMessage", retry_after=QUICK, times=SEND_RETRIES)
         for user in users:
@@ -85,7 +85,7 @@ async def test_a_burst_under_flood_control_loses_no_reply(fake: FakeBotApi) -> N
 
 
 async def test_a_typing_indicator_that_fails_does_not_cost_the_answer(fake: FakeBotApi) -> None:
-    async with running_bot(fake):
+    async with running_bot(fake, typing_after_ms=0):
         fake.fail_next("sendChatAction", retry_after=QUICK, times=SEND_RETRIES + 1)
         reply = await exchange(fake, "AOT Airport", language_code="en")
 

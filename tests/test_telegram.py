@@ -83,7 +83,7 @@ def assert_good_html(text: str) -> None:
 async def test_thai_question_gets_a_cited_html_answer_after_typing(
     fake: FakeBotApi, start_bot: StartBot
 ) -> None:
-    await start_bot()
+    await start_bot(typing_after_ms=0)  # every answer counts as slow: "typing…" first
     reply = await exchange(fake, "แอปพลิเคชันไทยชนะ", language_code="th")
 
     text = reply.params["text"]
@@ -96,6 +96,16 @@ async def test_thai_question_gets_a_cited_html_answer_after_typing(
     assert fake.last_call("sendChatAction").params == {"chat_id": USER_ID, "action": "typing"}
     for button in buttons(reply):
         assert len(button["callback_data"].encode()) <= 64
+
+
+async def test_a_quick_answer_is_sent_without_typing_first(
+    fake: FakeBotApi, start_bot: StartBot
+) -> None:
+    await start_bot(typing_after_ms=5000)  # the seed report answers in milliseconds
+    reply = await exchange(fake, "แอปพลิเคชันไทยชนะ", language_code="th")
+
+    assert "<b>แอปพลิเคชันไทยชนะ</b>" in reply.params["text"]
+    assert fake.calls("sendChatAction") == []
 
 
 async def test_english_question_gets_an_english_reply(

@@ -171,6 +171,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         # With worker processes, enough searches at once to keep every worker busy.
         asyncio.Semaphore(max(QUESTION_SEARCHES, 2 * engine.workers)),
         state,
+        settings.typing_after_ms / 1000,
     )
     if settings.refresh_minutes > 0 and application.job_queue is not None:
         every = settings.refresh_minutes * 60

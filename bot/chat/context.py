@@ -22,7 +22,8 @@ from bot.state import State
 @dataclass(frozen=True, slots=True)
 class Shared:
     """What the handlers share: the engine, the page size, the admins, the per-user throttle,
-    the question searches allowed at once, and the state database."""
+    the question searches allowed at once, the state database, and how long an answer may
+    take before the chat is shown "typing…"."""
 
     engine: Engine
     page_size: int
@@ -30,6 +31,7 @@ class Shared:
     throttle: Throttle
     searches: asyncio.Semaphore
     state: State
+    typing_after: float = 0.0  # seconds
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -21,7 +21,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.agenda import ITEM, Asked
 from bot.answer import Answer
-from bot.chat.context import BotContext
+from bot.chat.context import BotContext, Shared
 from bot.chat.meetings import listing_reply, listing_results
 from bot.chat.replies import (
     INLINE_CACHE_SECONDS,
@@ -103,6 +103,25 @@ async def show_typing(message: Message) -> None:
         log.info("could not show typing in chat %s: %s", message.chat_id, error)
 
 
+async def answer_showing_typing(message: Message, state: Shared, question: str) -> Answer:
+    """The answer to `question`, asked in `message`'s chat, showing "typing…" only once it
+    takes longer than `state.typing_after` (Telegram advises the action for replies that take
+    noticeable time): a quick answer is sent at once, one request and one round trip sooner."""
+
+    async def answered() -> Answer:
+        async with state.searches:
+            return await state.engine.answer(question, state.page_size)
+
+    task = asyncio.ensure_future(answered())
+    try:
+        await asyncio.wait((task,), timeout=state.typing_after)
+        if not task.done():
+            await show_typing(message)
+        return await task
+    finally:
+        task.cancel()  # the handler gave up (the bot stops): so does its search
+
+
 async def answer_question(update: Update, context: BotContext, text: str) -> None:
     """Answer `text` as a question in reply to the update's message (or explain what to send)."""
     message = update.effective_message
@@ -123,9 +142,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     if listing is not None:  # a meeting asked for ("มติ ครม. ล่าสุด"): its items
         await send(message, listing_reply(listing))
         return
-    await show_typing(message)
-    async with state.searches:
-        answer = await state.engine.answer(question, state.page_size)
+    answer = await answer_showing_typing(message, state, question)
     await send(message, question_reply(answer, state.page_size))
     user = update.effective_user
     await remember(state.state, answer, user.id if user else 0)
