@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     state_db: Path | None = None
     refresh_minutes: float = Field(default=10, ge=0)
     answer_workers: int = Field(default=0, ge=0, le=64)
-    typing_after_ms: float = Field(default=300, ge=0, le=5000)
+    typing_after_ms: float = Field(default=1000, ge=0, le=5000)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
