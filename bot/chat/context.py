@@ -31,7 +31,7 @@ class Shared:
     throttle: Throttle
     searches: asyncio.Semaphore
     state: State
-    typing_after: float = 0.0  # seconds
+    typing_after: float  # seconds
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
