@@ -41,8 +41,9 @@ _STATES_AMOUNT = re.compile(
 # A person: a title, a given name and a family name (นายกอบศักดิ์ ภูตระกูล, พลเอก ชัยชาญ
 # ช้างมงคล, Mr. Thani Thongphakdi). Not the words that start with a title (นายจ้าง employer,
 # นายกรัฐมนตรี prime minister, นายทะเบียน registrar), nor the chair named in every item's
-# source line ("ที่มา: ที่ประชุมคณะรัฐมนตรี พลเอก ประยุทธ์ ...").
-_THAI_NAME = r"[ก-ฮ][ก-๛]+"
+# source line ("ที่มา: ที่ประชุมคณะรัฐมนตรี พลเอก ประยุทธ์ ..."). A name may begin with a vowel
+# written before its consonant (นายเศรษฐา ทวีสิน, นายตุลย์ ไตรโสรัส).
+_THAI_NAME = r"[ก-ฮเ-ไ][ก-๛]+"
 _STATES_NAME = re.compile(
     r"(?<!ที่ประชุมคณะรัฐมนตรี )"
     r"(?:นางสาว|นาง(?!ฟ้า|พยาบาล)"

@@ -53,6 +53,10 @@ def test_passages_state_names_of_people_not_words_starting_with_a_title() -> Non
     assert states("แต่งตั้ง นายกอบศักดิ์ ภูตระกูล เป็นกรรมการผู้ทรงคุณวุฒิ", "name")
     assert states("(3) พลเอก ชัยชาญ ช้างมงคล ประธาน", "name")
     assert states("said Mr. Thani Thongphakdi", "name")
+    # Names whose first letter is a vowel written before its consonant.
+    assert states("นายเศรษฐา ทวีสิน นายกรัฐมนตรี", "name")
+    assert states("1. นายตุลย์ ไตรโสรัส ตำแหน่ง เอกอัครราชทูต", "name")
+    assert states("นายศุภชัย เจียรวนนท์ ประธานกรรมการ", "name")
     assert not states("นายกรัฐมนตรี และนายกเมืองพัทยา", "name")
     assert not states("นายจ้าง และลูกจ้าง ทุกคน", "name")
     # Every item's source line names the chair of the meeting, whatever it is about.
