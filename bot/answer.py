@@ -34,6 +34,7 @@ PAGED = 50  # excerpts a question's pages (and inline results) reach in all
 DEPTH = PAGED * MAX_PER_REPORT * 2
 MAX_SENTENCES = 3
 EXCERPT_CHARS = 600  # sentences are added, best first, while the excerpt stays under this
+CONTEXT_CHARS = 250  # ... and the sentences around them, until it holds this much
 TITLE_CHARS = 90
 ELLIPSIS = " … "
 OLD_DAYS = 365  # a newest item older than this is said to be old
@@ -162,11 +163,14 @@ def best_sentences(
     tokens: Sequence[Token] | None = None,
     fact: Fact | None = None,
 ) -> list[tuple[int, int]]:
-    """Spans of the 1-3 sentences richest in query terms, in reading order.
+    """Spans of the sentences richest in query terms (1-3) and what completes them, in reading
+    order.
 
     When the question asks for a date, an amount or a name (`fact`), a sentence stating one
     counts as holding the question's best word once more: the excerpt shows the answer, not
-    only the words around it.
+    only the words around it. Thai text is cut into sentences at its spaces, so a "sentence" is
+    often one clause ("ภายใต้กรอบวงเงิน 2,500 ล้านบาท"): the ones that follow the chosen (then
+    those before) are added until the excerpt holds CONTEXT_CHARS.
     """
     tokens = analyze(text) if tokens is None else tokens
     spans = sentences(text) or [(0, len(text))]
@@ -181,26 +185,36 @@ def best_sentences(
                 found[at].add(token.term)
     bonus = max(weights.values(), default=0.0) if fact else 0.0
     scored = []
-    for order, (start, end) in enumerate(spans):
+    for order in range(len(spans)):
         # fsum: rounded once, so the total (and which sentence wins a near tie) does not
         # depend on the set's order, which changes with each process's string hashing.
         value = math.fsum(weights[term] for term in found[order])
-        if fact and states(text[start:end], fact):
+        if fact and states(text[spans[order][0] : spans[order][1]], fact):
             value += bonus
-        scored.append((-value, order, start, end))
+        scored.append((-value, order))
     scored.sort()
-    chosen: list[tuple[int, int]] = []
+    chosen: list[int] = []
     length = 0
     best = -scored[0][0]
-    for negative_score, _, start, end in scored:
+    for negative_score, order in scored:
         # Further sentences only when they hold at least half as much of the question.
         if len(chosen) == MAX_SENTENCES or (chosen and -negative_score < max(best / 2, 1e-9)):
             break
-        if chosen and length + end - start > EXCERPT_CHARS:
+        size = spans[order][1] - spans[order][0]
+        if chosen and length + size > EXCERPT_CHARS:
             continue
-        chosen.append((start, end))
-        length += end - start
-    return sorted(chosen)
+        chosen.append(order)
+        length += size
+
+    # Then the sentences after the last chosen, and those before the first, while they fit.
+    for around in (range(max(chosen) + 1, len(spans)), range(min(chosen) - 1, -1, -1)):
+        for order in around:
+            size = spans[order][1] - spans[order][0]
+            if length >= CONTEXT_CHARS or length + size > EXCERPT_CHARS:
+                break
+            chosen.append(order)
+            length += size
+    return sorted(spans[order] for order in chosen)
 
 
 _SPACES = str.maketrans("\n\t\r\f\v", "     ")

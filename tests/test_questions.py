@@ -232,3 +232,26 @@ def test_an_excerpt_shows_the_amount_asked_for() -> None:
     weights = {"พืชสวนโลก": 5.0, "อุดรธานี": 4.0, "งบ": 1.0}
     chosen = [text[a:b] for a, b in best_sentences(text, weights, fact="amount")]
     assert any("2,500 ล้านบาท" in sentence for sentence in chosen)
+
+
+def test_an_excerpt_shows_the_name_asked_for_from_the_sentence_before() -> None:
+    text = (
+        "1. นายตุลย์ ไตรโสรัส ตำแหน่ง เอกอัครราชทูต สถานเอกอัครราชทูต ณ กรุงมะนิลา\n"
+        "ให้ดำรงตำแหน่ง เอกอัครราชทูต สถานเอกอัครราชทูต ณ กรุงพนมเปญ ราชอาณาจักรกัมพูชา"
+    )
+    weights = {"เอกอัครราชทูต": 3.0, "พนมเปญ": 5.0}
+    chosen = [text[a:b] for a, b in best_sentences(text, weights, fact="name")]
+    assert any("นายตุลย์ ไตรโสรัส" in sentence for sentence in chosen)
+
+
+def test_an_excerpt_of_one_short_clause_goes_on_to_the_clauses_after_it() -> None:
+    text = (
+        "ความเป็นมา\nกำหนดให้จัดเก็บภาษีสรรพสามิตจากน้ำมันหล่อลื่น และน้ำมันที่คล้ายกัน "
+        "ในอัตราลิตรละ 5 บาท ตั้งแต่วันที่ประกาศในราชกิจจานุเบกษา "
+        "เพื่อให้การจัดเก็บภาษีเป็นไปอย่างมีประสิทธิภาพ และสอดคล้องกับหลักการจัดเก็บภาษีสินค้า"
+        "ที่ก่อให้เกิดผลกระทบต่อสิ่งแวดล้อม รวมทั้งเป็นการส่งเสริมการใช้น้ำมันที่ผ่านการรีไซเคิล"
+    )
+    weights = {"ภาษีสรรพสามิต": 4.0, "น้ำมันหล่อลื่น": 5.0}
+    chosen = [text[a:b] for a, b in best_sentences(text, weights)]
+    assert "ลิตรละ 5 บาท" in " ".join(chosen)
+    assert not any("ความเป็นมา" in sentence for sentence in chosen)  # enough without it
