@@ -28,6 +28,7 @@ from bot.text import Language, Token, analyze, analyze_passage, detect_language
 
 MAX_EXCERPTS = 3
 MAX_PER_REPORT = 2  # so one long report does not crowd out every other source
+BEST_REPORT_EXCERPTS = 4  # ... but the best report, the likeliest to answer, may give more
 PAGED = 50  # excerpts a question's pages (and inline results) reach in all
 # Hits kept per question: enough for PAGED excerpts at two per report, with room for passages
 # that repeat another's words.
@@ -292,26 +293,41 @@ class Results:
         return answers(self.query, self.hits)
 
     def _excerpts(self) -> Iterator[Excerpt]:
-        """Excerpts best first: at most MAX_PER_REPORT per report, the same words never twice,
-        and, when the best report holds some of the question's content, none from a report
-        holding none of it (one matching only the words that frame a question, "cabinet" in
-        "Cabinet of Ministers of the Kyrgyz Republic")."""
+        """Excerpts best first, the same words never twice: at most BEST_REPORT_EXCERPTS from
+        the best report and MAX_PER_REPORT from each other one, then the passages over those
+        caps in rank order (a corpus of one report still pages through all of it); and, when
+        the best report holds some of the question's content, none from a report holding none
+        of it (one matching only the words that frame a question, "cabinet" in "Cabinet of
+        Ministers of the Kyrgyz Republic")."""
         weights = dict(self.query.weights)
         per_report: dict[str, int] = {}
         shown: set[str] = set()
         some_content = bool(self.hits) and self.hits[0].content > 0
-        for hit in self.hits:
+        best = self.hits[0].report.doc_id if self.hits else None
+        over: list[Hit] = []
+        relevant = (hit for hit in self.hits if not (some_content and hit.content <= 0))
+        for hit in relevant:
             seen = per_report.get(hit.report.doc_id, 0)
-            if seen == MAX_PER_REPORT or (some_content and hit.content <= 0):
+            if seen == (BEST_REPORT_EXCERPTS if hit.report.doc_id == best else MAX_PER_REPORT):
+                over.append(hit)
                 continue
-            tokens = self.words(hit, weights) if self.words else None
-            quoted = excerpt(hit, weights, tokens, self.query.fact)
-            said = " ".join(quoted.text.split())
-            if said in shown:
-                continue  # the same words from another passage or report: once is enough
-            shown.add(said)
-            per_report[hit.report.doc_id] = seen + 1
-            yield quoted
+            if (quoted := self._quote(hit, weights, shown)) is not None:
+                per_report[hit.report.doc_id] = seen + 1
+                yield quoted
+        for hit in over:  # then the passages the caps held back
+            if (quoted := self._quote(hit, weights, shown)) is not None:
+                yield quoted
+
+    def _quote(self, hit: Hit, weights: dict[str, float], shown: set[str]) -> Excerpt | None:
+        """The hit's excerpt, or None when the same words were quoted already (from another
+        passage or report: once is enough); `shown` gains its words."""
+        tokens = self.words(hit, weights) if self.words else None
+        quoted = excerpt(hit, weights, tokens, self.query.fact)
+        said = " ".join(quoted.text.split())
+        if said in shown:
+            return None
+        shown.add(said)
+        return quoted
 
     def answer(self, count: int = MAX_EXCERPTS) -> Answer:
         """The Answer holding the first `count` excerpts (composed now; PAGED at most), or none

@@ -1,4 +1,5 @@
-"""Evaluation: run question sets through search and answer, and measure hit@k, MRR, abstention.
+"""Evaluation: run question sets through search and answer, and measure hit@k, MRR, abstention,
+and shown@k: whether the excerpts as the bot shows them quote the answer.
 
 The question format is `../shared/eval/README.md`'s: one JSON object per line with `id`, `lang`,
 `question`, `doc` (null when unanswerable), `answer_contains` and `answerable`; the project's own
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.agenda import Agenda, listing_for
-from bot.answer import MAX_EXCERPTS, MAX_PER_REPORT, compose
+from bot.answer import MAX_EXCERPTS, MAX_PER_REPORT, Excerpt, compose
 from bot.index import Hit, SearchIndex
 
 CUTOFFS = (1, 3, 5, 10)
+SHOWN = (3, 5)  # excerpts as the bot shows them: its first page, and the first five
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Outcome:
     rank: int | None
     answered: bool
     seconds: float
+    shown: int | None = None  # 1-based place of the first excerpt that quotes the answer
 
 
 class QuestionFormatError(ValueError):
@@ -84,6 +87,20 @@ def rank_of(question: Question, hits: Sequence[Hit]) -> int | None:
     return None
 
 
+def shown_rank(question: Question, excerpts: Sequence[Excerpt]) -> int | None:
+    """1-based place of the first excerpt from the right document whose own text (what the
+    user reads, not the whole passage) holds an expected substring."""
+    if question.doc is None:
+        return None
+    wanted = [_fold(text) for text in question.answer_contains]
+    for place, quoted in enumerate(excerpts, start=1):
+        if quoted.citation.doc_id != question.doc:
+            continue
+        if not wanted or any(text in _fold(quoted.text) for text in wanted):
+            return place
+    return None
+
+
 def run(index: SearchIndex, questions: Iterable[Question], k: int = 10) -> list[Outcome]:
     """Search and answer every question; time each one (search + answer composition).
 
@@ -99,13 +116,15 @@ def run(index: SearchIndex, questions: Iterable[Question], k: int = 10) -> list[
         query = index.analyze(question.question)
         hits = index.search(query, depth)
         listing = listing_for(agenda, question.question)
+        shown = None
         if listing is None:
-            found = compose(question.question, query, hits, words=index.words).found
+            answer = compose(question.question, query, hits, max(SHOWN), index.words)
+            found, shown = answer.found, shown_rank(question, answer.excerpts)
         else:
             found = listing.meeting is not None or bool(listing.meetings)
         seconds = time.perf_counter() - started
         top = tuple(hits[:k])
-        outcomes.append(Outcome(question, top, rank_of(question, top), found, seconds))
+        outcomes.append(Outcome(question, top, rank_of(question, top), found, seconds, shown))
     return outcomes
 
 
@@ -126,6 +145,9 @@ def _metrics(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         for cutoff in CUTOFFS:
             found = sum(1 for o in answerable if o.rank is not None and o.rank <= cutoff)
             metrics[f"hit@{cutoff}"] = round(found / len(answerable), 4)
+        for cutoff in SHOWN:
+            quoted = sum(1 for o in answerable if o.shown is not None and o.shown <= cutoff)
+            metrics[f"shown@{cutoff}"] = round(quoted / len(answerable), 4)
         reciprocal = sum(1 / o.rank for o in answerable if o.rank is not None and o.rank <= 10)
         metrics["mrr@10"] = round(reciprocal / len(answerable), 4)
         wrongly = sum(1 for o in answerable if not o.answered)
@@ -161,6 +183,8 @@ _COLUMNS = (
     ("hit@5", "hit@5"),
     ("hit@10", "hit@10"),
     ("mrr@10", "MRR@10"),
+    ("shown@3", "shown@3"),
+    ("shown@5", "shown@5"),
     ("answerable_abstained", "ans.abst"),
     ("unanswerable_abstained", "unans.abst"),
     ("p50_ms", "p50 ms"),
@@ -193,6 +217,7 @@ def outcome_record(outcome: Outcome) -> dict[str, Any]:
         "id": outcome.question.id,
         "lang": outcome.question.lang,
         "answered": outcome.answered,
+        "shown": outcome.shown,
         "hits": [
             {
                 "doc": hit.report.doc_id,

@@ -7,7 +7,7 @@ import weakref
 from datetime import date
 from html.parser import HTMLParser
 
-from bot.answer import Answer, Citation, Excerpt, ask, find, shorten
+from bot.answer import PAGED, Answer, Citation, Excerpt, ask, find, shorten
 from bot.corpus import load_corpus
 from bot.index import SearchIndex
 from bot.index.build import from_reports
@@ -50,8 +50,29 @@ def test_nothing_relevant_abstains(seed_index: SearchIndex) -> None:
 
 def test_excerpts_are_limited_and_paged(seed_index: SearchIndex) -> None:
     answer = ask(seed_index, "ดิจิทัล", max_excerpts=2)
-    assert len(answer.excerpts) == 2  # at most MAX_PER_REPORT from the one report
+    assert len(answer.excerpts) == 2
     assert answer.page(1, 5).excerpts == answer.excerpts[1:]
+
+
+def test_a_corpus_of_one_report_pages_through_all_its_passages(seed_index: SearchIndex) -> None:
+    excerpts = find(seed_index, "ดิจิทัล").answer(12).excerpts
+    assert len(excerpts) == 12  # not only the per-report caps' 2 or 4
+    assert len({e.passage.section + e.text for e in excerpts}) == 12
+
+
+def test_the_best_report_gives_up_to_four_excerpts_and_the_others_two_first() -> None:
+    def report(doc_id: str, mentions: int) -> Report:
+        items = "\n".join(
+            f"{n}. โครงการรถไฟสายที่ {n} " + "รถไฟทางคู่ " * mentions + f"ระยะทาง {n}0 กิโลเมตร"
+            for n in range(1, 7)
+        )
+        return Report(doc_id, f"เรื่อง {doc_id}", f"เรื่อง รถไฟ {doc_id}\n{items}")
+
+    index = from_reports([report("many", 3), report("few", 1)])
+    excerpts = find(index, "รถไฟทางคู่").answer(12).excerpts
+    order = [e.citation.doc_id for e in excerpts]
+    assert order[0] == "many" and order[:6].count("many") == 4 and order[:6].count("few") == 2
+    assert len(order) > 6  # the passages the caps held back follow
 
 
 def _answer(
@@ -143,11 +164,14 @@ def test_a_phrase_asked_twice_is_named_once_among_the_translations(
 
 
 def test_an_answer_composes_only_the_excerpts_asked_for(seed_index: SearchIndex) -> None:
-    results = find(seed_index, "ASEAN digital")  # one report: two excerpts at most
-    one, two, five = results.answer(1), results.answer(2), results.answer(5)
+    results = find(seed_index, "ASEAN digital")
+    one, two, every = results.answer(1), results.answer(2), results.answer(PAGED)
     assert len(one.excerpts) == 1 and one.more  # one composed, and one more to tell it
-    assert two.excerpts[:1] == one.excerpts and len(two.excerpts) == 2 and not two.more
-    assert five == two and one.results is results
+    assert two.excerpts[:1] == one.excerpts and len(two.excerpts) == 2 and two.more
+    count = len(every.excerpts)
+    assert 2 < count < PAGED and every.excerpts[:2] == two.excerpts and not every.more
+    assert results.answer(count - 1).more and results.answer(count) == every
+    assert one.results is results
     assert ask(seed_index, "ASEAN digital", max_excerpts=2).excerpts == two.excerpts
 
 

@@ -92,13 +92,15 @@ def test_eval_prints_metrics_and_writes_results(tmp_path: Path) -> None:
         "hit@5",
         "hit@10",
         "mrr@10",
+        "shown@3",
+        "shown@5",
         "p50_ms",
         "p95_ms",
     }
     assert result.stdout.splitlines()[0].split()[:3] == ["lang", "n", "hit@1"]
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 10
-    assert set(lines[0]) == {"id", "lang", "answered", "hits"}
+    assert set(lines[0]) == {"id", "lang", "answered", "shown", "hits"}
     assert set(lines[0]["hits"][0]) == {"doc", "section", "text", "score", "report_coverage"}
 
 

@@ -713,7 +713,7 @@ def test_the_plain_text_fallback_fits_one_message_too() -> None:
         "url": url,
     }
     answer = ask(from_reports([parse_record(record, source="r.jsonl")]), "ไทยชนะ")
-    assert len(answer.excerpts) == 2
+    assert len(answer.excerpts) >= 2
     assert_reply(answer_reply(answer, 0, 3))
 
 
