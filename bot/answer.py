@@ -19,7 +19,7 @@ from datetime import date
 
 from bot.abstain import answers
 from bot.daterange import DateRange
-from bot.facts import Fact, states
+from bot.facts import Fact, states, states_count
 from bot.index import Hit, Query, Ranked, SearchIndex
 from bot.passages import Passage
 from bot.sentences import sentences
@@ -163,15 +163,18 @@ def best_sentences(
     weights: dict[str, float],
     tokens: Sequence[Token] | None = None,
     fact: Fact | None = None,
+    unit: str | None = None,
 ) -> list[tuple[int, int]]:
     """Spans of the sentences richest in query terms (1-3) and what completes them, in reading
     order.
 
     When the question asks for a date, an amount or a name (`fact`), a sentence stating one
     counts as holding the question's best word once more: the excerpt shows the answer, not
-    only the words around it. Thai text is cut into sentences at its spaces, so a "sentence" is
-    often one clause ("ภายใต้กรอบวงเงิน 2,500 ล้านบาท"): the ones that follow the chosen (then
-    those before) are added until the excerpt holds CONTEXT_CHARS.
+    only the words around it. When it counts in a unit ("กี่ชั้น", `unit`), only sentences
+    stating a number of that unit count so, if any does ("13 ชั้น", not "55.60 เมตร").
+    Thai text is cut into sentences at its spaces, so a "sentence" is often one clause
+    ("ภายใต้กรอบวงเงิน 2,500 ล้านบาท"): the ones that follow the chosen (then those before)
+    are added until the excerpt holds CONTEXT_CHARS.
     """
     tokens = analyze(text) if tokens is None else tokens
     spans = sentences(text) or [(0, len(text))]
@@ -185,12 +188,16 @@ def best_sentences(
             if at >= 0 and token.end <= spans[at][1]:
                 found[at].add(token.term)
     bonus = max(weights.values(), default=0.0) if fact else 0.0
+    stating = [bool(fact) and states(text[start:end], fact) for start, end in spans]
+    if fact == "amount" and unit:
+        counting = [states_count(text[start:end], unit) for start, end in spans]
+        stating = counting if any(counting) else stating
     scored = []
     for order in range(len(spans)):
         # fsum: rounded once, so the total (and which sentence wins a near tie) does not
         # depend on the set's order, which changes with each process's string hashing.
         value = math.fsum(weights[term] for term in found[order])
-        if fact and states(text[spans[order][0] : spans[order][1]], fact):
+        if stating[order]:
             value += bonus
         scored.append((-value, order))
     scored.sort()
@@ -226,6 +233,7 @@ def excerpt(
     weights: dict[str, float],
     tokens: Sequence[Token] | None = None,
     fact: Fact | None = None,
+    unit: str | None = None,
 ) -> Excerpt:
     """The hit's passage reduced to its best sentences, matched words marked, with a citation.
 
@@ -240,7 +248,7 @@ def excerpt(
     marks: list[tuple[int, int]] = []
     offset = 0
     previous_end = 0
-    for start, end in best_sentences(passage.text, weights, tokens, fact):
+    for start, end in best_sentences(passage.text, weights, tokens, fact, unit):
         # Line breaks become spaces, one for one, so token offsets stay valid.
         sentence = passage.text[start:end].translate(_SPACES)
         spans = _marks(_within(tokens, start, end), terms, passage.text)
@@ -322,7 +330,7 @@ class Results:
         """The hit's excerpt, or None when the same words were quoted already (from another
         passage or report: once is enough); `shown` gains its words."""
         tokens = self.words(hit, weights) if self.words else None
-        quoted = excerpt(hit, weights, tokens, self.query.fact)
+        quoted = excerpt(hit, weights, tokens, self.query.fact, self.query.unit)
         said = " ".join(quoted.text.split())
         if said in shown:
             return None

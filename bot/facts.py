@@ -86,6 +86,29 @@ def asking_words(words: Sequence[str]) -> frozenset[str]:
     return frozenset(asking)
 
 
+# "กี่ชั้น", "กี่กิจกรรม", "กี่ล้านบาท": the word after กี่ is what the answer counts in.
+_PER_CENT = frozenset(("เปอร์เซ็นต์", "เปอร์เซนต์", "%"))
+_STATES_PER_CENT = re.compile(r"ร้อยละ\s*[0-9๐-๙]|[0-9๐-๙]\s*(?:%|เปอร์เซ็นต์)")
+_THAI_WORD = re.compile(r"[ก-๛]+")
+
+
+def counted_unit(words: Sequence[str]) -> str | None:
+    """The word a Thai question counts in, when it asks "กี่" of one (ชั้น in "สูงกี่ชั้น")."""
+    for word, after in itertools.pairwise(words):
+        if word == "กี่" and (after in _PER_CENT or _THAI_WORD.fullmatch(after)):
+            return after
+    return None
+
+
+def states_count(text: str, unit: str) -> bool:
+    """Whether the text states a number of that unit ("13 ชั้น", "1,800 ล้านบาท" for ล้าน,
+    "ร้อยละ 90" for เปอร์เซ็นต์)."""
+    if unit in _PER_CENT:
+        return bool(_STATES_PER_CENT.search(text))
+    number = r"[0-9๐-๙][0-9๐-๙,.]*\s*(?:ล้าน|แสน|หมื่น|พัน)?\s*"
+    return re.search(number + re.escape(unit), text) is not None
+
+
 def states(text: str, fact: Fact) -> bool:
     """Whether the text states a fact of that kind (a day and month; a number with a unit; a
     person's name)."""

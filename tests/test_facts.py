@@ -3,7 +3,7 @@ amount or a person's name."""
 
 from __future__ import annotations
 
-from bot.facts import asked_fact, asking_words, states
+from bot.facts import asked_fact, asking_words, counted_unit, states, states_count
 from bot.index.build import from_reports
 from bot.passages import Passage
 from bot.reports import Report
@@ -87,3 +87,19 @@ def test_a_passage_naming_a_person_is_lifted_for_who() -> None:
     )
     assert _first(texts, "กรรมการผู้ทรงคุณวุฒิ") == "r0"
     assert _first(texts, "กรรมการผู้ทรงคุณวุฒิเป็นใคร") == "r1"
+
+
+def test_a_count_asked_in_a_unit_is_found_in_that_unit() -> None:
+    def unit(question: str) -> str | None:
+        return counted_unit([token.term for token in analyze(question)])
+
+    assert unit("หอพักจะสร้างสูงกี่ชั้น") == "ชั้น"
+    assert unit("ทำไปกี่กิจกรรม") == "กิจกรรม"
+    assert unit("ลดให้กี่เปอร์เซ็นต์") == "เปอร์เซ็นต์"
+    assert unit("กรอบวงเงินกี่ล้านบาท") == "ล้าน"
+    assert unit("ใช้เงินเท่าไร") is None and unit("how many floors") is None
+    assert states_count("อาคารสูง 13 ชั้น มีความสูง 55.60 เมตร", "ชั้น")
+    assert not states_count("มีความสูง 55.60 เมตร", "ชั้น")
+    assert states_count("ภายในกรอบวงเงิน 1,800 ล้านบาท", "ล้าน")
+    assert states_count("ลดอัตราภาษีลงร้อยละ 90", "เปอร์เซ็นต์")
+    assert not states_count("ลดอัตราภาษี 68.50 บาท", "เปอร์เซ็นต์")

@@ -255,3 +255,15 @@ def test_an_excerpt_of_one_short_clause_goes_on_to_the_clauses_after_it() -> Non
     chosen = [text[a:b] for a, b in best_sentences(text, weights)]
     assert "ลิตรละ 5 บาท" in " ".join(chosen)
     assert not any("ความเป็นมา" in sentence for sentence in chosen)  # enough without it
+
+
+def test_an_excerpt_shows_the_count_in_the_unit_asked_for() -> None:
+    filler = "โดยมีรายละเอียดการดำเนินงานตามแผนที่กำหนดไว้ในแต่ละปีงบประมาณอย่างต่อเนื่อง " * 4
+    text = (
+        "กองทัพบกจะก่อสร้างอาคารหอพักบุคลากรทางการแพทย์ มีขนาดความสูง 55.60 เมตร\n"
+        + filler
+        + "\nเป็นอาคารสูง 13 ชั้น"
+    )
+    weights = {"หอพัก": 5.0, "อาคาร": 2.0, "สูง": 1.0}
+    chosen = " ".join(text[a:b] for a, b in best_sentences(text, weights, None, "amount", "ชั้น"))
+    assert "13 ชั้น" in chosen

@@ -17,7 +17,7 @@ from bot import text
 from bot.agencies import asked_proposer
 from bot.daterange import DateRange, find_range
 from bot.everyday import set_apart
-from bot.facts import Fact, asked_fact, asking_words
+from bot.facts import Fact, asked_fact, asking_words, counted_unit
 from bot.index.postings import Postings
 from bot.lexicon import Lexicon
 from bot.sections import asked_section
@@ -88,6 +88,7 @@ class Query:
     translated: bool = False
     period: Period | None = None
     fact: Fact | None = None
+    unit: str | None = None  # the word an amount asked for is counted in ("กี่ชั้น": ชั้น)
     corrections: tuple[tuple[str, str], ...] = ()  # (as written, as searched) for typos
     within: DateRange | None = None  # the meeting dates the question restricts itself to
     proposer: str | None = None  # the proposer it restricts itself to (bot.agencies)
@@ -348,6 +349,7 @@ class QueryReader:
             english_rendered,
             find_period(written_out),
             asked_fact(question),
+            counted_unit(corrected),
             tuple(corrections),
             find_range(written_out, date.today()),
             asked_proposer(written_out, self._short_names),
