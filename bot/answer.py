@@ -21,7 +21,7 @@ from bot.abstain import answers
 from bot.daterange import DateRange
 from bot.facts import Fact, states, states_count
 from bot.index import Hit, Query, Ranked, SearchIndex
-from bot.passages import Passage
+from bot.passages import TITLE, Passage
 from bot.sentences import sentences
 from bot.social import Social
 from bot.text import Language, Token, analyze, analyze_passage, detect_language
@@ -316,7 +316,9 @@ class Results:
         relevant = (hit for hit in self.hits if not (some_content and hit.content <= 0))
         for hit in relevant:
             seen = per_report.get(hit.report.doc_id, 0)
-            if seen == (BEST_REPORT_EXCERPTS if hit.report.doc_id == best else MAX_PER_REPORT):
+            cap = BEST_REPORT_EXCERPTS if hit.report.doc_id == best else MAX_PER_REPORT
+            # A title passage quoted under its own report's title, already shown, says nothing.
+            if seen == cap or (seen and hit.passage.section == TITLE):
                 over.append(hit)
                 continue
             if (quoted := self._quote(hit, weights, shown)) is not None:

@@ -63,7 +63,9 @@ def test_a_corpus_of_one_report_pages_through_all_its_passages(seed_index: Searc
 def test_the_best_report_gives_up_to_four_excerpts_and_the_others_two_first() -> None:
     def report(doc_id: str, mentions: int) -> Report:
         items = "\n".join(
-            f"{n}. โครงการรถไฟสายที่ {n} " + "รถไฟทางคู่ " * mentions + f"ระยะทาง {n}0 กิโลเมตร"
+            f"{n}. โครงการรถไฟสายที่ {n} "
+            + "รถไฟทางคู่ " * mentions
+            + f"ระยะทาง {n}0 กิโลเมตร ผ่านพื้นที่หลายจังหวัด ใช้เวลาก่อสร้างประมาณสามปี"
             for n in range(1, 7)
         )
         return Report(doc_id, f"เรื่อง {doc_id}", f"เรื่อง รถไฟ {doc_id}\n{items}")
@@ -73,6 +75,20 @@ def test_the_best_report_gives_up_to_four_excerpts_and_the_others_two_first() ->
     order = [e.citation.doc_id for e in excerpts]
     assert order[0] == "many" and order[:6].count("many") == 4 and order[:6].count("few") == 2
     assert len(order) > 6  # the passages the caps held back follow
+
+
+def test_a_title_is_not_quoted_under_its_own_report_once_that_is_shown() -> None:
+    first = "1. " + "รถไฟทางคู่ " * 4 + "สายแรก ระยะทาง 10 กิโลเมตร"
+    items = "\n".join(
+        f"{n}. รถไฟทางคู่สายที่ {n} ระยะทาง {n}0 กิโลเมตร ผ่านพื้นที่หลายจังหวัด ใช้เวลาสามปี"
+        for n in range(2, 5)
+    )
+    title = "การก่อสร้างโครงการรถไฟทางคู่ สายใหม่ของการรถไฟแห่งประเทศไทย ระยะที่สอง"
+    index = from_reports([Report("rail", title, f"เรื่อง {title}\n{first}\n{items}")])
+    hits = find(index, "รถไฟทางคู่").hits
+    assert [hit.passage.section for hit in hits].index("title") in (1, 2, 3)  # ranked early
+    sections = [e.citation.section for e in find(index, "รถไฟทางคู่").answer(12).excerpts]
+    assert sections[-1] == "title" and sections.count("title") == 1  # quoted last
 
 
 def _answer(
