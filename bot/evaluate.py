@@ -1,5 +1,6 @@
 """Evaluation: run question sets through search and answer, and measure hit@k, MRR, abstention,
-and shown@k: whether the excerpts as the bot shows them quote the answer.
+and shown@k: whether the excerpts as the bot shows them (each under its item's title) quote the
+answer.
 
 The question format is `../shared/eval/README.md`'s: one JSON object per line with `id`, `lang`,
 `question`, `doc` (null when unanswerable), `answer_contains` and `answerable`; the project's own
@@ -88,15 +89,16 @@ def rank_of(question: Question, hits: Sequence[Hit]) -> int | None:
 
 
 def shown_rank(question: Question, excerpts: Sequence[Excerpt]) -> int | None:
-    """1-based place of the first excerpt from the right document whose own text (what the
-    user reads, not the whole passage) holds an expected substring."""
+    """1-based place of the first excerpt from the right document whose text or the title
+    above it (what the user reads, not the whole passage) holds an expected substring."""
     if question.doc is None:
         return None
     wanted = [_fold(text) for text in question.answer_contains]
     for place, quoted in enumerate(excerpts, start=1):
         if quoted.citation.doc_id != question.doc:
             continue
-        if not wanted or any(text in _fold(quoted.text) for text in wanted):
+        read = _fold(f"{quoted.citation.title}\n{quoted.text}")
+        if not wanted or any(text in read for text in wanted):
             return place
     return None
 

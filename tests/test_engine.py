@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import Citation, Excerpt
 from bot.corpus import CorpusError
 from bot.engine import Engine, ReloadBusyError, ReloadError, load_index
-from bot.evaluate import percentile
+from bot.evaluate import Question, percentile, shown_rank
+from bot.passages import Passage
 from tests.telegram_fixtures import write_report
 
 
@@ -20,6 +22,18 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile(samples, 0.95) == 95.0
     assert percentile([7.0], 0.95) == 7.0
     assert percentile([], 0.5) is None
+
+
+def test_shown_rank_reads_what_the_user_reads_not_the_whole_passage() -> None:
+    passage = Passage("a", "1", "งบประมาณ 2,500 ล้านบาท\nเพื่อจัดงานพืชสวนโลก", 0, 41)
+
+    def shown(text: str, title: str = "พืชสวนโลก", doc: str = "a") -> Excerpt:
+        return Excerpt(text, (), Citation(doc, title, "1", None, None, "a"), 1.0, passage)
+
+    question = Question("q", "th", "งบเท่าไร", "a", ("2,500 ล้านบาท",), True)
+    assert shown_rank(question, [shown("เพื่อจัดงานพืชสวนโลก")]) is None  # the passage holds it
+    assert shown_rank(question, [shown("2,500 ล้านบาท", doc="b"), shown("งบ 2,500 ล้านบาท")]) == 2
+    assert shown_rank(question, [shown("งาน", title="งบ 2,500 ล้านบาท")]) == 1  # its title
 
 
 def test_a_corpus_without_reports_is_an_error(tmp_path: Path) -> None:
