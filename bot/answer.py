@@ -173,8 +173,8 @@ def best_sentences(
     only the words around it. When it counts in a unit ("กี่ชั้น", `unit`), only sentences
     stating a number of that unit count so, if any does ("13 ชั้น", not "55.60 เมตร").
     Thai text is cut into sentences at its spaces, so a "sentence" is often one clause
-    ("ภายใต้กรอบวงเงิน 2,500 ล้านบาท"): the ones that follow the chosen (then those before)
-    are added until the excerpt holds CONTEXT_CHARS.
+    ("ภายใต้กรอบวงเงิน 2,500 ล้านบาท"): a lone one between two chosen is added, and then those
+    between, after and before the chosen until the excerpt holds CONTEXT_CHARS.
     """
     tokens = analyze(text) if tokens is None else tokens
     spans = sentences(text) or [(0, len(text))]
@@ -214,8 +214,17 @@ def best_sentences(
         chosen.append(order)
         length += size
 
-    # Then the sentences after the last chosen, and those before the first, while they fit.
-    for around in (range(max(chosen) + 1, len(spans)), range(min(chosen) - 1, -1, -1)):
+    # A lone sentence between two chosen ones is read with them rather than skipped ("…").
+    for order in range(min(chosen) + 1, max(chosen)):
+        size = spans[order][1] - spans[order][0]
+        lone = order not in chosen and {order - 1, order + 1} <= set(chosen)
+        if lone and length + size <= EXCERPT_CHARS:
+            chosen.append(order)
+            length += size
+    # Then, while the excerpt is short of CONTEXT_CHARS, the sentences between the chosen
+    # ones, those after the last and those before the first.
+    between = [order for order in range(min(chosen) + 1, max(chosen)) if order not in chosen]
+    for around in (between, range(max(chosen) + 1, len(spans)), range(min(chosen) - 1, -1, -1)):
         for order in around:
             size = spans[order][1] - spans[order][0]
             if length >= CONTEXT_CHARS or length + size > EXCERPT_CHARS:

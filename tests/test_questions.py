@@ -267,3 +267,14 @@ def test_an_excerpt_shows_the_count_in_the_unit_asked_for() -> None:
     weights = {"หอพัก": 5.0, "อาคาร": 2.0, "สูง": 1.0}
     chosen = " ".join(text[a:b] for a, b in best_sentences(text, weights, None, "amount", "ชั้น"))
     assert "13 ชั้น" in chosen
+
+
+def test_a_lone_sentence_between_two_chosen_ones_is_read_with_them() -> None:
+    first = "โครงการรถไฟทางคู่สายใหม่" + "ช่วยให้การเดินทางสะดวกและรวดเร็วยิ่งขึ้นสำหรับประชาชน" * 3
+    middle = "โดยมีระยะทางทั้งสิ้นประมาณหนึ่งร้อยกิโลเมตรผ่านหลายอำเภอ"
+    last = "โครงการรถไฟทางคู่ดังกล่าว" + "จะเริ่มก่อสร้างในปีหน้าและแล้วเสร็จภายในสามปี" * 3
+    text = f"{first}\n{middle}\n{last}"
+    weights = {"รถไฟ": 3.0, "ทางคู่": 4.0}
+    chosen = [text[a:b] for a, b in best_sentences(text, weights)]
+    assert len(first) + len(last) > 250  # enough context without it
+    assert chosen == [first, middle, last]
