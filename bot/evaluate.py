@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.agenda import Agenda, listing_for
-from bot.answer import MAX_EXCERPTS, MAX_PER_REPORT, Excerpt, compose
+from bot.answer import MAX_EXCERPTS, MAX_PER_REPORT, compose
+from bot.excerpts import Excerpt
 from bot.index import Hit, SearchIndex
 
 CUTOFFS = (1, 3, 5, 10)

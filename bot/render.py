@@ -8,7 +8,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from bot.answer import Answer, Citation, Excerpt, shorten
+from bot.answer import Answer
+from bot.excerpts import Citation, Excerpt, shorten
 from bot.texts import Texts, texts_for
 
 TELEGRAM_LIMIT = 4096

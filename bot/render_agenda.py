@@ -10,7 +10,7 @@ from datetime import date
 from itertools import groupby
 
 from bot.agenda import Listing, Meeting
-from bot.answer import shorten
+from bot.excerpts import shorten
 from bot.render import heading_name
 from bot.reports import Report
 from bot.texts import Texts, texts_for

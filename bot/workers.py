@@ -26,7 +26,8 @@ from dataclasses import dataclass, replace
 from multiprocessing.queues import Queue
 from pathlib import Path
 
-from bot.answer import Answer, Excerpt, ask, find
+from bot.answer import Answer, ask, find
+from bot.excerpts import Excerpt
 from bot.index.storage import Built
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ import weakref
 from datetime import date
 from html.parser import HTMLParser
 
-from bot.answer import PAGED, Answer, Citation, Excerpt, ask, find, shorten
+from bot.answer import PAGED, Answer, ask, find
 from bot.corpus import load_corpus
+from bot.excerpts import Citation, Excerpt, shorten
 from bot.index import SearchIndex
 from bot.index.build import from_reports
 from bot.passages import Passage

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Citation, Excerpt
 from bot.corpus import CorpusError
 from bot.engine import Engine, ReloadBusyError, ReloadError, load_index
 from bot.evaluate import Question, percentile, shown_rank
+from bot.excerpts import Citation, Excerpt
 from bot.passages import Passage
 from tests.telegram_fixtures import write_report
 

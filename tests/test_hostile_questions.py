@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
-from bot.answer import Answer, Citation, Excerpt, ask
+from bot.answer import Answer, ask
 from bot.chat.replies import (
     INLINE_PAGE,
     INLINE_TOTAL,
@@ -38,6 +38,7 @@ from bot.chat.replies import (
     inline_results,
     passage_reply,
 )
+from bot.excerpts import Citation, Excerpt
 from bot.index import SearchIndex
 from bot.index.build import from_reports
 from bot.passages import INTRO, SOURCE, TITLE, Passage
@@ -752,7 +753,8 @@ def test_the_full_passage_reply_always_ends(make_answer: str) -> None:
     # alone is over the limit, shorten() keeps returning "…" and the loop never ended.
     imports = """
         import json
-        from bot.answer import Answer, Citation, Excerpt, ask
+        from bot.answer import Answer, ask
+        from bot.excerpts import Citation, Excerpt
         from bot.index.build import from_reports
         from bot.passages import Passage
         from bot.chat.replies import passage_reply

@@ -7,8 +7,9 @@ import pytest
 from pythainlp.corpus import provinces
 
 from bot.abbreviations import defined, full_names
-from bot.answer import ask, best_sentences
+from bot.answer import ask
 from bot.everyday import set_apart
+from bot.excerpts import best_sentences
 from bot.index import SearchIndex
 from bot.index.build import from_reports
 from bot.index.query import name_pieces

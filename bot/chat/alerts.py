@@ -23,10 +23,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from bot.agenda import Agenda, Asked, Listing, Meeting
-from bot.answer import Answer, find, shorten
+from bot.answer import Answer, find
 from bot.chat.context import Shared
 from bot.chat.meetings import MEETING_PAGE, listing_reply
 from bot.chat.replies import Reply, answer_reply
+from bot.excerpts import shorten
 from bot.index import SearchIndex
 from bot.render import TELEGRAM_LIMIT, telegram_length
 from bot.state import State, StateUnavailableError, Subscription

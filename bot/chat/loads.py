@@ -12,12 +12,12 @@ import logging
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
-from bot.answer import shorten
 from bot.chat.alerts import Delivery, announce
 from bot.chat.context import BotContext, Shared
 from bot.chat.replies import texts_for_user
 from bot.chat.status import reload_report
 from bot.engine import Reload, ReloadBusyError, ReloadError
+from bot.excerpts import shorten
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)

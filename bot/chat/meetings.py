@@ -16,9 +16,9 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.agenda import Listing
-from bot.answer import shorten
 from bot.chat.pager import page_of, page_starts, pager_row
 from bot.chat.replies import INLINE_PAGE, INLINE_TOTAL, Reply, result_id
+from bot.excerpts import shorten
 from bot.render import TELEGRAM_LIMIT, telegram_length
 from bot.render_agenda import (
     heading_label,

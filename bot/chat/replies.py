@@ -25,8 +25,9 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.answer import Answer, shorten
+from bot.answer import Answer
 from bot.chat.pager import page_of, page_starts, pager_row
+from bot.excerpts import shorten
 from bot.render import (
     TELEGRAM_LIMIT,
     citation_line,
