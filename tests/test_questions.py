@@ -279,3 +279,17 @@ def test_a_lone_sentence_between_two_chosen_ones_is_read_with_them() -> None:
     chosen = [text[a:b] for a, b in best_sentences(text, weights)]
     assert len(first) + len(last) > 250  # enough context without it
     assert chosen == [first, middle, last]
+
+
+def test_the_passage_stating_the_count_asked_for_comes_second() -> None:
+    text = (
+        "เรื่อง การก่อสร้างอาคารหอพักบุคลากรทางการแพทย์\n"
+        "1. กองทัพบกจะก่อสร้างอาคารหอพักบุคลากรทางการแพทย์ของโรงพยาบาล มีความสูง 55.60 เมตร\n"
+        "2. อาคารหอพักบุคลากรทางการแพทย์ตั้งอยู่ในเขตพื้นที่ควบคุมความสูงของอาคาร\n"
+        "3. อาคารหอพักบุคลากรทางการแพทย์ได้รับการยกเว้นตามกฎกระทรวง\n"
+        "4. แบบอาคารเป็นอาคารสูง 13 ชั้น พร้อมที่จอดรถ"
+    )
+    index = from_reports([Report("dorm", "หอพัก", text)])
+    hits = index.search(index.analyze("อาคารหอพักบุคลากรทางการแพทย์สูงกี่ชั้น"), k=5)
+    assert "13 ชั้น" not in hits[0].passage.text
+    assert "13 ชั้น" in hits[1].passage.text

@@ -20,7 +20,7 @@ import numpy as np
 from bot import text
 from bot.abbreviations import both_ways, full_names
 from bot.daterange import DateRange
-from bot.facts import FACTS, stated
+from bot.facts import FACTS, stated, states_count
 from bot.index import rerank
 from bot.index.coverage import (
     by_chance,
@@ -261,6 +261,18 @@ class SearchIndex:
             scores *= np.where(titled[self._report_of[rows]], 1 + self.TITLE_BOOST, 1.0)
         return rows, scores
 
+    def _counting(self, unit: str, every: np.ndarray, first: int) -> np.ndarray | None:
+        """Which passages of the best report (`first`'s) among the candidates state a number
+        of the unit a count is asked in ("กี่ชั้น": "13 ชั้น"), as a `states` array for
+        rerank.fact_second; None when none does."""
+        same = every[self._report_of[every] == self._report_of[first]]
+        counting = [states_count(self.passages[row].text, unit) for row in same.tolist()]
+        if not any(counting):
+            return None
+        states = np.zeros(len(self.passages), dtype=bool)
+        states[same[np.array(counting, dtype=bool)]] = True
+        return states & ~self._repeats
+
     def _of_reports(self, rows: np.ndarray, keep: Callable[[Report], bool]) -> np.ndarray:
         """Which of `rows` belong to reports that `keep` keeps."""
         reports = self.reports.values()
@@ -391,8 +403,12 @@ class SearchIndex:
         if cut > -np.inf and (rows.size < k or scores[-1] < cut):
             rows, scores = rerank.best(every, every_score, k, self._repeats)
         if query.fact is not None and rows.size > 1:
+            states = self._states[query.fact]
+            if query.fact == "amount" and query.unit:
+                counting = self._counting(query.unit, every, int(rows[0]))
+                states = states if counting is None else counting
             rows, scores = rerank.fact_second(
-                self._states[query.fact], self._report_of, every, every_score, rows, scores
+                states, self._report_of, every, every_score, rows, scores
             )
         report_rows = self._report_of[rows]
         passage_arrays = self._passages.holding(query.weights, rows)
