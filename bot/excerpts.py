@@ -22,7 +22,7 @@ from bot.text import Token, analyze, analyze_passage
 
 MAX_SENTENCES = 3
 EXCERPT_CHARS = 600  # sentences are added, best first, while the excerpt stays under this
-CONTEXT_CHARS = 250  # ... and the sentences around them, until it holds this much
+CONTEXT_CHARS = 450  # ... and the sentences around them, until it holds this much
 TITLE_CHARS = 90
 ELLIPSIS = " … "
 

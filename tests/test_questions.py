@@ -9,7 +9,7 @@ from pythainlp.corpus import provinces
 from bot.abbreviations import defined, full_names
 from bot.answer import ask
 from bot.everyday import set_apart
-from bot.excerpts import best_sentences
+from bot.excerpts import CONTEXT_CHARS, best_sentences
 from bot.index import SearchIndex
 from bot.index.build import from_reports
 from bot.index.query import name_pieces
@@ -250,7 +250,9 @@ def test_an_excerpt_of_one_short_clause_goes_on_to_the_clauses_after_it() -> Non
         "ความเป็นมา\nกำหนดให้จัดเก็บภาษีสรรพสามิตจากน้ำมันหล่อลื่น และน้ำมันที่คล้ายกัน "
         "ในอัตราลิตรละ 5 บาท ตั้งแต่วันที่ประกาศในราชกิจจานุเบกษา "
         "เพื่อให้การจัดเก็บภาษีเป็นไปอย่างมีประสิทธิภาพ และสอดคล้องกับหลักการจัดเก็บภาษีสินค้า"
-        "ที่ก่อให้เกิดผลกระทบต่อสิ่งแวดล้อม รวมทั้งเป็นการส่งเสริมการใช้น้ำมันที่ผ่านการรีไซเคิล"
+        "ที่ก่อให้เกิดผลกระทบต่อสิ่งแวดล้อม รวมทั้งเป็นการส่งเสริมการใช้น้ำมันที่ผ่านการรีไซเคิล "
+        "ทั้งนี้ กรมสรรพสามิตได้รับฟังความคิดเห็นจากผู้ประกอบการและประชาชนที่เกี่ยวข้องแล้ว "
+        "ซึ่งผู้แสดงความคิดเห็นส่วนใหญ่เห็นด้วยกับการกำหนดอัตราภาษีดังกล่าวและเห็นว่าเหมาะสม"
     )
     weights = {"ภาษีสรรพสามิต": 4.0, "น้ำมันหล่อลื่น": 5.0}
     chosen = [text[a:b] for a, b in best_sentences(text, weights)]
@@ -271,13 +273,13 @@ def test_an_excerpt_shows_the_count_in_the_unit_asked_for() -> None:
 
 
 def test_a_lone_sentence_between_two_chosen_ones_is_read_with_them() -> None:
-    first = "โครงการรถไฟทางคู่สายใหม่" + "ช่วยให้การเดินทางสะดวกและรวดเร็วยิ่งขึ้นสำหรับประชาชน" * 3
-    middle = "โดยมีระยะทางทั้งสิ้นประมาณหนึ่งร้อยกิโลเมตรผ่านหลายอำเภอ"
-    last = "โครงการรถไฟทางคู่ดังกล่าว" + "จะเริ่มก่อสร้างในปีหน้าและแล้วเสร็จภายในสามปี" * 3
+    first = "โครงการรถไฟทางคู่สายใหม่" + "ช่วยให้การเดินทางสะดวกและรวดเร็วยิ่งขึ้นสำหรับประชาชน" * 5
+    middle = "โดยมีระยะทางทั้งสิ้นประมาณหนึ่งร้อยกิโลเมตร"
+    last = "โครงการรถไฟทางคู่ดังกล่าว" + "จะเริ่มก่อสร้างในปีหน้าและแล้วเสร็จภายในสามปี" * 5
     text = f"{first}\n{middle}\n{last}"
     weights = {"รถไฟ": 3.0, "ทางคู่": 4.0}
     chosen = [text[a:b] for a, b in best_sentences(text, weights)]
-    assert len(first) + len(last) > 250  # enough context without it
+    assert len(first) + len(last) > CONTEXT_CHARS  # enough context without it
     assert chosen == [first, middle, last]
 
 
