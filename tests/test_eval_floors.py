@@ -97,7 +97,7 @@ def _held_out(index: SearchIndex, name: str) -> dict[str, float]:
 def test_held_out_thai_archive_questions(cabinet_index: SearchIndex) -> None:
     summary = _held_out(cabinet_index, "archive_th.jsonl")
     assert summary["hit@5"] >= 0.72  # 0.811 measured
-    assert summary["shown@5"] >= 0.5  # 0.611 measured (0.433 at 24db385)
+    assert summary["shown@5"] >= 0.6  # 0.767 measured (0.433 at 24db385)
     assert summary["answerable_abstained"] <= 0.1  # 0.044
 
 
@@ -114,7 +114,7 @@ def test_held_out_unanswerable_questions(cabinet_index: SearchIndex) -> None:
 def test_held_out_seed_questions_on_the_seed_alone(seed_index: SearchIndex) -> None:
     summary = _held_out(seed_index, "seed.jsonl")
     assert summary["hit@3"] >= 0.5  # 0.696 measured
-    assert summary["shown@5"] >= 0.6  # 0.739 (0.652 at 24db385: two excerpts in all)
+    assert summary["shown@5"] >= 0.65  # 0.783 (0.652 at 24db385: two excerpts in all)
     assert summary["answerable_abstained"] <= 0.25  # 0.130
 
 
