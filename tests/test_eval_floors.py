@@ -149,7 +149,7 @@ def test_the_first_hits_are_those_of_ranking_every_matching_row(
         for k in (3, 200):
             rows, best = rerank.best(every, scores, k, index._repeats)
             if query.fact is not None and rows.size > 1:
-                states = index._states[query.fact]
+                states = index._fact_states(query, every, int(rows[0]))
                 rows, best = rerank.fact_second(
                     states, index._report_of, every, scores, rows, best
                 )

@@ -261,6 +261,16 @@ class SearchIndex:
             scores *= np.where(titled[self._report_of[rows]], 1 + self.TITLE_BOOST, 1.0)
         return rows, scores
 
+    def _fact_states(self, query: Query, every: np.ndarray, first: int) -> np.ndarray:
+        """Which passages state the fact the question asks for (`query.fact`, not None), for
+        rerank.fact_second: for a count asked in a unit, those of the best passage's report
+        stating a number of that unit, when one does."""
+        if query.fact == "amount" and query.unit:
+            counting = self._counting(query.unit, every, first)
+            if counting is not None:
+                return counting
+        return self._states[query.fact]
+
     def _counting(self, unit: str, every: np.ndarray, first: int) -> np.ndarray | None:
         """Which passages of the best report (`first`'s) among the candidates state a number
         of the unit a count is asked in ("กี่ชั้น": "13 ชั้น"), as a `states` array for
@@ -403,10 +413,7 @@ class SearchIndex:
         if cut > -np.inf and (rows.size < k or scores[-1] < cut):
             rows, scores = rerank.best(every, every_score, k, self._repeats)
         if query.fact is not None and rows.size > 1:
-            states = self._states[query.fact]
-            if query.fact == "amount" and query.unit:
-                counting = self._counting(query.unit, every, int(rows[0]))
-                states = states if counting is None else counting
+            states = self._fact_states(query, every, int(rows[0]))
             rows, scores = rerank.fact_second(
                 states, self._report_of, every, every_score, rows, scores
             )
