@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from bot.facts import states_count
 from bot.passages import Passage
 
 Positions = Callable[[int], np.ndarray]  # a passage row -> its terms as (term id, start, end)
@@ -85,6 +86,27 @@ def own_words(
         own = words[words[:, 1] >= 0, 0]  # words of the borrowed context start below 0
         holding[place] = bool(wanted[own].any())
     return holding
+
+
+def counting(
+    unit: str,
+    passages: Sequence[Passage],
+    report_of: np.ndarray,
+    every: np.ndarray,
+    first: int,
+) -> np.ndarray | None:
+    """Which passages (a bool per passage) of `first`'s report among the rows `every` state a
+    number of the unit a count is asked in ("กี่ชั้น": "13 ชั้น"), as `states` for
+    fact_second; None when none does. Only the one report's passages are read."""
+    same = every[report_of[every] == report_of[first]]
+    stating = np.fromiter(
+        (states_count(passages[row].text, unit) for row in same.tolist()), bool, same.size
+    )
+    if not stating.any():
+        return None
+    states = np.zeros(len(passages), dtype=bool)
+    states[same[stating]] = True
+    return states
 
 
 def fact_second(

@@ -20,7 +20,7 @@ import numpy as np
 from bot import text
 from bot.abbreviations import both_ways, full_names
 from bot.daterange import DateRange
-from bot.facts import FACTS, stated, states_count
+from bot.facts import FACTS, stated
 from bot.index import rerank
 from bot.index.coverage import (
     by_chance,
@@ -266,22 +266,11 @@ class SearchIndex:
         rerank.fact_second: for a count asked in a unit, those of the best passage's report
         stating a number of that unit, when one does."""
         if query.fact == "amount" and query.unit:
-            counting = self._counting(query.unit, every, first)
+            counting = rerank.counting(query.unit, self.passages, self._report_of, every, first)
             if counting is not None:
+                counting &= ~self._repeats
                 return counting
         return self._states[query.fact]
-
-    def _counting(self, unit: str, every: np.ndarray, first: int) -> np.ndarray | None:
-        """Which passages of the best report (`first`'s) among the candidates state a number
-        of the unit a count is asked in ("กี่ชั้น": "13 ชั้น"), as a `states` array for
-        rerank.fact_second; None when none does."""
-        same = every[self._report_of[every] == self._report_of[first]]
-        counting = [states_count(self.passages[row].text, unit) for row in same.tolist()]
-        if not any(counting):
-            return None
-        states = np.zeros(len(self.passages), dtype=bool)
-        states[same[np.array(counting, dtype=bool)]] = True
-        return states & ~self._repeats
 
     def _of_reports(self, rows: np.ndarray, keep: Callable[[Report], bool]) -> np.ndarray:
         """Which of `rows` belong to reports that `keep` keeps."""
