@@ -261,15 +261,19 @@ def test_an_excerpt_of_one_short_clause_goes_on_to_the_clauses_after_it() -> Non
 
 
 def test_an_excerpt_shows_the_count_in_the_unit_asked_for() -> None:
-    filler = "โดยมีรายละเอียดการดำเนินงานตามแผนที่กำหนดไว้ในแต่ละปีงบประมาณอย่างต่อเนื่อง " * 4
+    filler = "โดยมีรายละเอียดการดำเนินงานตามแผนที่กำหนดไว้ในแต่ละปีงบประมาณอย่างต่อเนื่อง " * 8
     text = (
         "กองทัพบกจะก่อสร้างอาคารหอพักบุคลากรทางการแพทย์ มีขนาดความสูง 55.60 เมตร\n"
         + filler
         + "\nเป็นอาคารสูง 13 ชั้น"
     )
     weights = {"หอพัก": 5.0, "อาคาร": 2.0, "สูง": 1.0}
-    chosen = " ".join(text[a:b] for a, b in best_sentences(text, weights, None, "amount", "ชั้น"))
-    assert "13 ชั้น" in chosen
+
+    def shown(unit: str | None) -> str:
+        return " ".join(text[a:b] for a, b in best_sentences(text, weights, None, "amount", unit))
+
+    assert "13 ชั้น" in shown("ชั้น")
+    assert "13 ชั้น" not in shown(None)  # any number (55.60 เมตร) would do
 
 
 def test_a_lone_sentence_between_two_chosen_ones_is_read_with_them() -> None:
