@@ -76,32 +76,28 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def rank_of(question: Question, hits: Sequence[Hit]) -> int | None:
-    """1-based rank of the first hit from the right document holding an expected substring."""
+def _first_quoting(question: Question, read: Iterable[tuple[str, str]]) -> int | None:
+    """1-based place of the first (doc id, text) pair from the right document whose text
+    holds an expected substring."""
     if question.doc is None:
         return None
     wanted = [_fold(text) for text in question.answer_contains]
-    for rank, hit in enumerate(hits, start=1):
-        if hit.report.doc_id != question.doc:
-            continue
-        if not wanted or any(text in _fold(hit.passage.text) for text in wanted):
-            return rank
+    for place, (doc, text) in enumerate(read, start=1):
+        if doc == question.doc and (not wanted or any(w in _fold(text) for w in wanted)):
+            return place
     return None
+
+
+def rank_of(question: Question, hits: Sequence[Hit]) -> int | None:
+    """1-based rank of the first hit from the right document holding an expected substring."""
+    return _first_quoting(question, ((hit.report.doc_id, hit.passage.text) for hit in hits))
 
 
 def shown_rank(question: Question, excerpts: Sequence[Excerpt]) -> int | None:
     """1-based place of the first excerpt from the right document whose text or the title
     above it (what the user reads, not the whole passage) holds an expected substring."""
-    if question.doc is None:
-        return None
-    wanted = [_fold(text) for text in question.answer_contains]
-    for place, quoted in enumerate(excerpts, start=1):
-        if quoted.citation.doc_id != question.doc:
-            continue
-        read = _fold(f"{quoted.citation.title}\n{quoted.text}")
-        if not wanted or any(text in read for text in wanted):
-            return place
-    return None
+    read = ((e.citation.doc_id, f"{e.citation.title}\n{e.text}") for e in excerpts)
+    return _first_quoting(question, read)
 
 
 def run(index: SearchIndex, questions: Iterable[Question], k: int = 10) -> list[Outcome]:
